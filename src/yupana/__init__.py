@@ -1,0 +1,3 @@
+"""Yupana: electronic invoicing (CPE) for Peru."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""What a document is. Imports nothing else of Yupana."""
