@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("YUPANA_SHARED", ROOT.parent / "shared")).resolve()
-SUNAT = SHARED / "sunat"
-FIXTURES = SHARED / "fixtures"
-SFS_RULES = SUNAT / "xsl" / "sfs"
-TEST_PFX = SUNAT / "certs" / "greenter-SFSCert.pfx"
-TEST_PEM = SUNAT / "certs" / "greenter-SFSCert.pem"
-TEST_PFX_PASSWORD = "123456"
+from paths import (  # noqa: F401  (re-exported for test modules)
+    FIXTURES,
+    ROOT,
+    SFS_RULES,
+    SHARED,
+    SUNAT,
+    TEST_PEM,
+    TEST_PFX,
+    TEST_PFX_PASSWORD,
+)
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,38 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def sfs_rules(shared_dir: Path) -> Path:
     return SFS_RULES
+
+
+@pytest.fixture(scope="session")
+def test_signer():
+    from yupana.signing.certificate import load_signing_key
+    from yupana.signing.xmldsig import Signer
+
+    return Signer(load_signing_key(TEST_PFX, TEST_PFX_PASSWORD), "rsa-sha256")
+
+
+@pytest.fixture(scope="session")
+def sfs_builder(test_signer, sfs_rules: Path):
+    from yupana.service.build import SaleBuilder
+
+    return SaleBuilder(test_signer, sfs_rules)
+
+
+@pytest.fixture(scope="session")
+def demo_issuer():
+    from yupana.domain.party import Address, Company
+
+    return Company(
+        "20123456786",
+        "EMPRESA DE PRUEBAS S.A.C.",
+        "PRUEBAS",
+        Address(
+            "AV. LOS OLIVOS 123",
+            "150101",
+            "LIMA",
+            "LIMA",
+            "LIMA",
+            "URB. CENTRAL",
+            codigo_establecimiento="0000",
+        ),
+    )

@@ -49,6 +49,11 @@ class Isc:
     porcentaje: Decimal
     base: Decimal | None = None
     monto: Decimal | None = None
+    # Sistema 02: the fixed ISC per unit (monto = cantidad × monto_fijo; a ``porcentaje`` of 0 is
+    # then derived as monto / base). Sistema 03: the suggested retail price per unit
+    # (base = cantidad × precio_publico).
+    monto_fijo: Decimal | None = None
+    precio_publico: Decimal | None = None
 
 
 @dataclass(slots=True)

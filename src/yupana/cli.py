@@ -1,0 +1,228 @@
+"""The ``yupana`` command.
+
+Exit codes: 0 everything done, 1 some input was rejected or failed a check, 2 bad usage.
+Each per-file command prints one JSON line per file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from yupana import __version__
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad command-line usage (exit code 2)."""
+
+
+def _emit(record: dict[str, object]) -> None:
+    sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+def _rules_dir(value: str | None) -> Path | None:
+    from yupana.settings import get_settings
+
+    rules = Path(value) if value else get_settings().sunat_rules
+    if rules is not None and not (rules / "sunat_archivos").is_dir():
+        raise UsageError(f"SUNAT rules folder {rules} has no sunat_archivos/ inside")
+    return rules
+
+
+def cmd_xml_build(args: argparse.Namespace) -> int:
+    from yupana.dialects.native.issuer import parse_issuer
+    from yupana.dialects.registry import sale_dialect
+    from yupana.domain.problems import InvalidDocument
+    from yupana.service.batch import build_file, expand_inputs, load_json
+    from yupana.service.build import SaleBuilder
+    from yupana.signing.certificate import CertificateError, load_signing_key
+    from yupana.signing.xmldsig import Signer
+
+    dialect = sale_dialect(args.dialect)
+    issuer = None
+    if args.issuer:
+        try:
+            issuer = parse_issuer(load_json(Path(args.issuer).read_bytes()))
+        except OSError as exc:
+            raise UsageError(f"cannot read --issuer {args.issuer}: {exc.strerror or exc}") from exc
+        except ValueError as exc:
+            raise UsageError(f"--issuer {args.issuer} is not valid JSON: {exc}") from exc
+        except InvalidDocument as exc:
+            raise UsageError(f"--issuer {args.issuer}: {exc}") from exc
+    try:
+        key = load_signing_key(args.cert, args.cert_password)
+    except OSError as exc:
+        raise UsageError(f"cannot read --cert {args.cert}: {exc.strerror or exc}") from exc
+    except CertificateError as exc:
+        raise UsageError(f"--cert {args.cert}: {exc}") from exc
+    inputs = list(expand_inputs(Path(p) for p in args.inputs))
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing:
+        raise UsageError(f"input not found: {', '.join(missing)}")
+    out_dir = Path(args.out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create --out {out_dir}: {exc.strerror or exc}") from exc
+    from yupana.settings import get_settings
+
+    algorithm = args.algorithm or get_settings().signature_algorithm
+    from yupana.validation.native import NativeOptions
+
+    # Offline, SUNAT's send window (2108/1079) is reported as a warning: the XML is valid and may
+    # still be sent in time, or through a daily summary.
+    rules = NativeOptions(send_window_is_error=False)
+    builder = SaleBuilder(Signer(key, algorithm), _rules_dir(args.rules), rules)
+    status = EXIT_OK
+    for path in inputs:
+        result = build_file(path, dialect, builder, issuer, out_dir)
+        _emit(result.as_dict())
+        if not result.ok:
+            status = EXIT_REJECTED
+    return status
+
+
+def cmd_xml_verify(args: argparse.Namespace) -> int:
+    from yupana.signing.verify import verify
+
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            result = verify(path.read_bytes())
+        except OSError as exc:
+            _emit({"file": name, "valid": False, "message": f"cannot read: {exc.strerror or exc}"})
+            status = EXIT_REJECTED
+            continue
+        _emit(
+            {
+                "file": name,
+                "valid": result.valid,
+                "digest_ok": result.digest_ok,
+                "signature_ok": result.signature_ok,
+                "hash": result.digest_value,
+                "algorithm": result.algorithm,
+                "message": result.message,
+            }
+        )
+        if not result.valid:
+            status = EXIT_REJECTED
+    return status
+
+
+def cmd_xml_validate(args: argparse.Namespace) -> int:
+    from yupana.domain.problems import Problems
+    from yupana.validation.sfs import SfsValidator
+    from yupana.validation.xsd import validate_xsd
+
+    rules = _rules_dir(args.rules)
+    sfs = SfsValidator(rules) if rules else None
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            xml = path.read_bytes()
+        except OSError as exc:
+            _emit({"file": name, "verdict": "error", "errors": [{"code": None, "message": str(exc)}]})
+            status = EXIT_REJECTED
+            continue
+        problems = Problems()
+        problems.extend(validate_xsd(xml))
+        if sfs is not None and not problems.errors:
+            problems.extend(sfs.validate(xml, path.name))
+        verdict = "rejected" if problems.errors else "observed" if problems.warnings else "accepted"
+        _emit(
+            {
+                "file": name,
+                "verdict": verdict,
+                "sunat_rules": sfs is not None,
+                "errors": [p.as_dict() for p in problems.errors],
+                "warnings": [p.as_dict() for p in problems.warnings],
+            }
+        )
+        if problems.errors:
+            status = EXIT_REJECTED
+    return status
+
+
+def cmd_cert_selfsigned(args: argparse.Namespace) -> int:
+    from yupana.signing.selfsigned import make_self_signed_pfx
+
+    try:
+        pfx = make_self_signed_pfx(args.ruc, args.password, razon_social=args.razon_social, days=args.days)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pfx)
+    _emit({"file": str(out), "ruc": args.ruc})
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from yupana.dialects.registry import SALE_DIALECTS
+
+    parser = argparse.ArgumentParser(prog="yupana", description="Electronic invoicing for Peru (SUNAT CPE).")
+    parser.add_argument("--version", action="version", version=f"yupana {__version__}")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    xml = groups.add_parser("xml", help="build, verify and validate SUNAT XML documents")
+    xml_cmds = xml.add_subparsers(dest="command", required=True)
+
+    build = xml_cmds.add_parser("build", help="JSON documents -> signed UBL XML files")
+    build.add_argument("--dialect", choices=SALE_DIALECTS, default="native")
+    build.add_argument(
+        "--issuer", help="JSON file with the issuing company, for dialects whose body lacks it"
+    )
+    build.add_argument(
+        "--cert", required=True, help="issuer certificate: PFX/P12 or PEM with the private key"
+    )
+    build.add_argument("--cert-password", default=None)
+    build.add_argument("--algorithm", choices=("rsa-sha256", "rsa-sha1"), default=None)
+    build.add_argument("--rules", help="folder with SUNAT's sunat_archivos/ (default: $YUPANA_SUNAT_RULES)")
+    build.add_argument("--out", required=True, help="folder for the signed XML files")
+    build.add_argument("inputs", nargs="+", metavar="INPUT", help="JSON files or folders of them")
+    build.set_defaults(func=cmd_xml_build)
+
+    verify = xml_cmds.add_parser("verify", help="check the digest and signature of signed XML files")
+    verify.add_argument("files", nargs="+", metavar="FILE")
+    verify.set_defaults(func=cmd_xml_verify)
+
+    validate = xml_cmds.add_parser("validate", help="SUNAT verdict (XSD, SFS stylesheets) of XML files")
+    validate.add_argument(
+        "--rules", help="folder with SUNAT's sunat_archivos/ (default: $YUPANA_SUNAT_RULES)"
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(func=cmd_xml_validate)
+
+    cert = groups.add_parser("cert", help="certificates")
+    cert_cmds = cert.add_subparsers(dest="command", required=True)
+    selfsigned = cert_cmds.add_parser("selfsigned", help="make a self-signed test certificate for a RUC")
+    selfsigned.add_argument("--ruc", required=True)
+    selfsigned.add_argument("--out", required=True, help="PFX file to write")
+    selfsigned.add_argument("--password", required=True)
+    selfsigned.add_argument("--razon-social", default=None)
+    selfsigned.add_argument("--days", type=int, default=3650)
+    selfsigned.set_defaults(func=cmd_cert_selfsigned)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        sys.stderr.write(f"yupana: {exc}\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

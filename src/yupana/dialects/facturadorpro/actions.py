@@ -1,0 +1,53 @@
+"""Facturador PRO's ``acciones`` block: what the server does with a document after issuing it.
+
+These are instructions to the server, not part of the document, so they are read apart from
+the domain ``SaleDocument``::
+
+    "acciones": {"enviar_email": false, "enviar_xml_firmado": true, "formato_pdf": "a4"}
+
+Defaults are Facturador PRO's: no e-mail, send the signed XML to SUNAT (facturas and their
+notes), A4 PDF. Booleans are accepted as ``true``/``false``, ``1``/``0`` or their strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from yupana.dialects.facturadorpro.reader import FieldReader, join
+from yupana.domain.problems import InvalidDocument, Problems
+
+ACCIONES = "acciones"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentActions:
+    enviar_email: bool = False
+    enviar_xml_firmado: bool = True
+    formato_pdf: str = "a4"
+
+
+def read_actions(reader: FieldReader, body: Mapping[str, object]) -> DocumentActions:
+    """The ``acciones`` of ``body``; problems go to ``reader``."""
+    block = reader.mapping(body, ACCIONES, ACCIONES)
+    if block is None:
+        return DocumentActions()
+    default = DocumentActions()
+    email = reader.boolean(block, "enviar_email", join(ACCIONES, "enviar_email"))
+    send = reader.boolean(block, "enviar_xml_firmado", join(ACCIONES, "enviar_xml_firmado"))
+    pdf = reader.text(block, "formato_pdf", join(ACCIONES, "formato_pdf"))
+    return DocumentActions(
+        enviar_email=default.enviar_email if email is None else email,
+        enviar_xml_firmado=default.enviar_xml_firmado if send is None else send,
+        formato_pdf=pdf.lower() if pdf else default.formato_pdf,
+    )
+
+
+def parse_actions(body: object) -> DocumentActions:
+    """The ``acciones`` of a Facturador PRO request body; ``InvalidDocument`` when unreadable."""
+    if not isinstance(body, Mapping):
+        raise InvalidDocument.single("the request body must be a JSON object", "")
+    problems = Problems()
+    actions = read_actions(FieldReader(problems), body)
+    problems.raise_if_errors()
+    return actions

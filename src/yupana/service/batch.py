@@ -1,0 +1,86 @@
+"""Building many sales documents from JSON files into a folder of signed XML files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from yupana.dialects.registry import SaleDialect
+from yupana.domain.party import Company
+from yupana.domain.problems import InvalidDocument, Problem
+from yupana.service.build import SaleBuilder
+
+
+@dataclass(slots=True)
+class BatchResult:
+    input: str
+    file: str | None = None
+    hash: str | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.file is not None and not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "input": self.input,
+            "file": self.file,
+            "hash": self.hash,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+    """Each path as given; a folder stands for the ``*.json`` files in it, in name order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.iterdir() if p.suffix.lower() == ".json" and p.is_file())
+        else:
+            yield path
+
+
+def load_json(data: bytes) -> object:
+    """JSON with every number as an exact ``Decimal`` (integers stay ``int``)."""
+    return json.loads(data, parse_float=Decimal)
+
+
+def build_file(
+    path: Path, dialect: SaleDialect, builder: SaleBuilder, issuer: Company | None, out_dir: Path
+) -> BatchResult:
+    result = BatchResult(str(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        result.errors.append(Problem(f"cannot read input: {exc.strerror or exc}", ""))
+        return result
+    try:
+        body = load_json(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        result.errors.append(Problem(f"malformed JSON: {exc}", ""))
+        return result
+    try:
+        doc = dialect.parse(body, issuer)
+        translate = dialect.translator(body, doc)
+        if doc.correlativo <= 0:
+            raise InvalidDocument.single(
+                "the document has no number: a correlativo is needed to build it offline "
+                "('#', next number, is only available on the server)",
+                translate("correlativo"),
+            )
+        built = builder.build(doc, translate)
+    except InvalidDocument as exc:
+        result.errors.extend(exc.errors)
+        result.warnings.extend(exc.warnings)
+        return result
+    target = out_dir / built.file_name
+    target.write_bytes(built.xml)
+    result.file = str(target)
+    result.hash = built.hash
+    result.warnings.extend(built.warnings)
+    return result

@@ -1,0 +1,27 @@
+"""Yupana's one settings object, read from the environment (prefix ``YUPANA_``).
+
+Defaults work on a laptop with no services.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="YUPANA_", extra="ignore")
+
+    # Folder that contains SUNAT's SFS ``sunat_archivos/`` tree. When set, every document is also
+    # checked with SUNAT's own validation stylesheets (needs the ``sunat-xsl`` extra).
+    sunat_rules: Path | None = None
+    # Signature algorithm of issued documents: "rsa-sha1" (as in SUNAT's XML guides) or "rsa-sha256".
+    signature_algorithm: str = "rsa-sha1"
+    data_dir: Path = Path("data")
+
+
+@cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,122 @@
+"""Every 01/03/07/08 case of the Greenter/Lycet and Facturador PRO corpora either builds into a signed
+document that SUNAT's XSD and SFS stylesheets accept and python-xmlsec verifies, or is rejected with the
+SUNAT return code that explains why (the table below, each with its reason)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from yupana.dialects.registry import sale_dialect
+from yupana.domain.problems import InvalidDocument
+from yupana.service.build import SaleBuilder
+
+from corpus import load_fixture
+from paths import FIXTURES
+from signature_check import assert_xmlsec_verifies
+
+GREENTER = FIXTURES / "greenter-lycet" / "greenter-demo-json"
+PRO_DIRS = [FIXTURES / "facturadorpro" / d for d in ("official_examples", "official_examples2", "postman_v8")]
+SALE_TYPES = {"01", "03", "07", "08"}
+
+
+def _greenter_cases() -> list[Path]:
+    cases = [FIXTURES / "greenter-lycet" / "lycet" / "invoice.json"]
+    for path in sorted(GREENTER.glob("*.json")):
+        if json.loads(path.read_text()).get("tipoDoc") in SALE_TYPES:
+            cases.append(path)
+    return cases
+
+
+def _pro_cases() -> list[Path]:
+    cases = []
+    for folder in PRO_DIRS:
+        for path in sorted(folder.glob("*.json")):
+            body = json.loads(path.read_text())
+            if isinstance(body, dict) and body.get("codigo_tipo_documento") in SALE_TYPES and "items" in body:
+                cases.append(path)
+    return cases
+
+
+# Fixture (folder/name) -> (SUNAT code, why). Everything not listed must be accepted.
+EXPECTED_REJECTIONS: dict[str, tuple[str, str]] = {
+    # Greenter demo data (Greenter does not check arithmetic):
+    "greenter-demo-json/factura-beatose.json": ("3278", "valorVenta 300 but the lines add up to 200"),
+    "greenter-demo-json/factura-compleja.json": (
+        "3292",
+        "free line: line TaxAmount 18 includes the free IGV; SUNAT's rule 35 sums only 1000/1016/2000/7152/9999",
+    ),
+    "greenter-demo-json/factura-gratuita.json": ("3292", "same as factura-compleja, on every free line"),
+    "greenter-demo-json/nota-credito-forma-pago.json": ("3315", "a nota de crédito 13 must total 0.00"),
+    # Facturador PRO's shipped examples:
+    "official_examples/factura_global.json": ("2505", "anticipos with document type 01 (must be 02 or 03)"),
+    "official_examples2/factura_global.json": ("2505", "anticipos with document type 01 (must be 02 or 03)"),
+    "official_examples/factura_operacion_exonerada.json": (
+        "3272",
+        "exonerated line declares base 0.00, not 100",
+    ),
+    "official_examples2/factura_operacion_exonerada.json": ("3272", "exonerated line declares base 0.00"),
+    "official_examples/factura_operacion_inafecta.json": ("3272", "unaffected line declares base 0.00"),
+    "official_examples2/factura_operacion_inafecta.json": ("3272", "unaffected line declares base 0.00"),
+    "official_examples/factura_operacion_gratuito.json": (
+        "3272",
+        "free line: reference price 0 but base 100",
+    ),
+    "official_examples2/factura_operacion_gratuito.json": (
+        "3272",
+        "free line: reference price 0 but base 100",
+    ),
+    "postman_v8/factura_gratuita.json": ("3272", "free line: reference price 0 but base 100"),
+    "postman_v8/factura_gravada_y_gratuita.json": ("3272", "free line: reference price 0 but base 100"),
+    "official_examples/nota_credito_global.json": ("2116", "the affected document is declared as type 07"),
+    "official_examples2/nota_credito_global.json": ("2116", "the affected document is declared as type 07"),
+    "official_examples2/anulacion.json": (
+        "2014",
+        "not a /api/documents body: 'cliente' instead of the customer block",
+    ),
+    "postman_v8/factura_anticipos.json": (
+        "2509",
+        "anticipo of 20 declared, the related documents add up to 23.60",
+    ),
+    "postman_v8/factura_descuento_global_y_lineal.json": (
+        "3280",
+        "total_venta 112.10 ignores the 9.50 global discount that does not reduce the base",
+    ),
+    "postman_v8/nota_credito_por_external_id.json": (
+        "2116",
+        "refers to the affected document by external_id, which only the server can resolve",
+    ),
+}
+
+
+def _case_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+def _run(builder: SaleBuilder, dialect_name: str, path: Path, date_key: str, issuer: object) -> None:
+    dialect = sale_dialect(dialect_name)
+    body = load_fixture(path, date_key)
+    expected = EXPECTED_REJECTIONS.get(_case_id(path))
+    try:
+        doc = dialect.parse(body, issuer)
+        built = builder.build(doc, dialect.translator(body, doc))
+    except InvalidDocument as exc:
+        codes = [p.code for p in exc.errors]
+        if expected is None:
+            pytest.fail(f"{_case_id(path)} rejected: {[p.as_dict() for p in exc.errors]}")
+        assert expected[0] in codes, f"{_case_id(path)}: expected {expected}, got {codes}"
+        return
+    assert expected is None, f"{_case_id(path)} was accepted, expected rejection {expected}"
+    assert_xmlsec_verifies(built.xml)
+
+
+@pytest.mark.parametrize("path", _greenter_cases(), ids=_case_id)
+def test_greenter_corpus(sfs_builder: SaleBuilder, path: Path) -> None:
+    _run(sfs_builder, "greenter", path, "fechaEmision", None)
+
+
+@pytest.mark.parametrize("path", _pro_cases(), ids=_case_id)
+def test_facturadorpro_corpus(sfs_builder: SaleBuilder, path: Path, demo_issuer: object) -> None:
+    _run(sfs_builder, "facturadorpro", path, "fecha_de_emision", demo_issuer)
