@@ -46,7 +46,7 @@ def q(value: Decimal) -> Decimal:
 
 
 ISSUER = Company(
-    ruc="20123456789",
+    ruc="20123456786",
     razon_social="EMPRESA DE PRUEBAS S.A.C.",
     nombre_comercial="PRUEBAS & HIJOS <TIENDA>",
     address=Address(
@@ -105,7 +105,8 @@ def sale_line(
         line.base_igv = line.valor_venta
         charged = afectacion in ("11", "12", "13", "14", "15", "16")
         line.igv = q(line.base_igv * rate / 100) if charged else D("0.00")
-        line.total_impuestos = line.igv
+        # SUNAT's line total of taxes sums only the taxes charged (1000, 1016, 2000, 7152, 9999).
+        line.total_impuestos = D("0.00")
         return line
     base_changes = sum(
         (a.monto if a.codigo == "47" else -a.monto)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +41,7 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
     from yupana.dialects.native.issuer import parse_issuer
     from yupana.dialects.registry import sale_dialect
     from yupana.domain.problems import InvalidDocument
-    from yupana.service.batch import build_file, expand_inputs, load_json
+    from yupana.service.batch import build_files, expand_inputs, load_json
     from yupana.service.build import SaleBuilder
     from yupana.signing.certificate import CertificateError, load_signing_key
     from yupana.signing.xmldsig import Signer
@@ -79,10 +80,15 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
     # Offline, SUNAT's send window (2108/1079) is reported as a warning: the XML is valid and may
     # still be sent in time, or through a daily summary.
     rules = NativeOptions(send_window_is_error=False)
-    builder = SaleBuilder(Signer(key, algorithm), _rules_dir(args.rules), rules)
+    rules_dir = _rules_dir(args.rules)
+    signer = Signer(key, algorithm)
+
+    def make_builder() -> SaleBuilder:
+        return SaleBuilder(signer, rules_dir, rules)
+
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     status = EXIT_OK
-    for path in inputs:
-        result = build_file(path, dialect, builder, issuer, out_dir)
+    for result in build_files(inputs, dialect, make_builder, issuer, out_dir, jobs):
         _emit(result.as_dict())
         if not result.ok:
             status = EXIT_REJECTED
@@ -188,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--algorithm", choices=("rsa-sha256", "rsa-sha1"), default=None)
     build.add_argument("--rules", help="folder with SUNAT's sunat_archivos/ (default: $YUPANA_SUNAT_RULES)")
     build.add_argument("--out", required=True, help="folder for the signed XML files")
+    build.add_argument(
+        "--jobs", type=int, default=0, help="worker processes (default 0: one per CPU; 1: no workers)"
+    )
     build.add_argument("inputs", nargs="+", metavar="INPUT", help="JSON files or folders of them")
     build.set_defaults(func=cmd_xml_build)
 

@@ -494,7 +494,7 @@ def test_native_is_registered():
 
     dialect = sale_dialect("native")
     assert dialect.parse is parse_sale
-    assert dialect.translate_path("customer.address.ubigeo") == "customer.direccion.ubigeo"
+    assert dialect.translator({}, None)("customer.address.ubigeo") == "customer.direccion.ubigeo"
 
 
 def test_problem_paths_use_native_names():

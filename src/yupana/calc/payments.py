@@ -10,6 +10,8 @@
   (the PaymentTerms "Percepcion" amount).
 - Retención del IGV (cat. 53 code 62, facturas): base = importe_total (3264: not above it),
   monto = base × factor, 3 % by default (3263, ±1).
+- Forma de pago: a factura without one is al contado (SUNAT rejects a factura that states none,
+  3244).
 - Forma de pago Crédito: ``monto`` is the net amount pending, importe_total less the
   detracción (converted back to the document's currency) and the retención; instalments must
   add up to it exactly (3319), none above the total (3266), each due after the date of issue
@@ -25,7 +27,7 @@ from yupana.calc import check
 from yupana.calc.check import Checker
 from yupana.calc.rounding import ZERO, amount, percent_of, whole
 from yupana.calc.totals import NC_ADJUSTMENT
-from yupana.domain.sale import NOTA_CREDITO, SaleDocument
+from yupana.domain.sale import FACTURA, NOTA_CREDITO, PaymentTerms, SaleDocument
 
 PEN = "PEN"
 CREDITO = "credito"
@@ -109,6 +111,10 @@ def is_credit(forma: str) -> bool:
 
 def complete_payment(checker: Checker, doc: SaleDocument) -> None:
     payment = doc.payment
+    if payment is None and doc.tipo_documento == FACTURA:
+        # Every factura states its forma de pago (3244, an error since 2021-09-01); a factura
+        # that names none is a sale al contado.
+        payment = doc.payment = PaymentTerms()
     if payment is None or not is_credit(payment.forma):
         return
     total = doc.totals.importe_total or ZERO

@@ -1,9 +1,14 @@
-"""Building many sales documents from JSON files into a folder of signed XML files."""
+"""Building many sales documents from JSON files into a folder of signed XML files.
+
+With ``jobs > 1`` the files are shared among worker processes (forked, so each inherits the parsed
+settings and builds its own signer and validators); results come back in input order.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -84,3 +89,42 @@ def build_file(
     result.hash = built.hash
     result.warnings.extend(built.warnings)
     return result
+
+
+BuilderFactory = Callable[[], SaleBuilder]
+_worker: tuple[SaleDialect, SaleBuilder, Company | None, Path] | None = None
+_pending: tuple[SaleDialect, BuilderFactory, Company | None, Path] | None = None
+
+
+def _start_worker() -> None:
+    global _worker
+    assert _pending is not None
+    dialect, make_builder, issuer, out_dir = _pending
+    _worker = (dialect, make_builder(), issuer, out_dir)
+
+
+def _build_in_worker(path: Path) -> BatchResult:
+    assert _worker is not None
+    dialect, builder, issuer, out_dir = _worker
+    return build_file(path, dialect, builder, issuer, out_dir)
+
+
+def build_files(
+    paths: list[Path],
+    dialect: SaleDialect,
+    make_builder: BuilderFactory,
+    issuer: Company | None,
+    out_dir: Path,
+    jobs: int = 1,
+) -> Iterator[BatchResult]:
+    """Build every file, in order, using ``jobs`` processes."""
+    global _pending
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        builder = make_builder()
+        for path in paths:
+            yield build_file(path, dialect, builder, issuer, out_dir)
+        return
+    _pending = (dialect, make_builder, issuer, out_dir)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker) as pool:
+        yield from pool.imap(_build_in_worker, paths, chunksize=8)

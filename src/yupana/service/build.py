@@ -49,11 +49,20 @@ class SaleBuilder:
     """Turns domain sales documents into signed UBL, or raises ``InvalidDocument``."""
 
     def __init__(
-        self, signer: Signer, sunat_rules: Path | None = None, rules: NativeOptions | None = None
+        self,
+        signer: Signer,
+        sunat_rules: Path | None = None,
+        rules: NativeOptions | None = None,
+        *,
+        xsd: bool = True,
     ) -> None:
+        """``sunat_rules``: folder of SUNAT's SFS stylesheets (``None``: not run). ``xsd``: check every
+        signed document against SUNAT's XSD (the writer is conformance-tested against it; turning this
+        off trades a per-document safety net for speed)."""
         self.signer = signer
         self.sfs = SfsValidator(sunat_rules) if sunat_rules else None
         self.rules = rules or NativeOptions()
+        self.xsd = xsd
 
     def build(self, doc: SaleDocument, translate_path: PathTranslator = _same_path) -> BuiltDocument:
         problems = _unique(calc_process(doc), validate_sale(doc, options=self.rules))
@@ -65,7 +74,8 @@ class SaleBuilder:
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
         checks = Problems()
-        checks.extend(validate_xsd(root))
+        if self.xsd:
+            checks.extend(validate_xsd(root))
         if self.sfs is not None and not checks.errors:
             checks.extend(self.sfs.validate(xml, f"{doc.file_stem}.xml"))
         checks.raise_if_errors()

@@ -7,7 +7,7 @@ line's ``cac:TaxTotal`` on an invoice line, after it on note lines), as their XS
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
+from functools import lru_cache
 from typing import Final, NamedTuple
 
 from yupana.domain.sale import DetraccionTransporte, ItemProperty, SaleLine
@@ -51,14 +51,14 @@ CREDIT_NOTE_LINE: Final = LineKind(CAC.CreditNoteLine, CBC.CreditedQuantity, Fal
 DEBIT_NOTE_LINE: Final = LineKind(CAC.DebitNoteLine, CBC.DebitedQuantity, False)
 
 
-@cache
+@lru_cache(maxsize=512)
 def _unit(unit_code: str) -> Attributes:
     return (("unitCode", unit_code), *code_lists.UNIT)
 
 
-@cache
-def _gtin(codigo: str) -> Attributes:
-    return (("schemeID", f"GTIN-{len(codigo)}"),)
+@lru_cache(maxsize=32)
+def _gtin(length: int) -> Attributes:
+    return (("schemeID", f"GTIN-{length}"),)
 
 
 def _pricing_template(price_type: str, currency: str) -> Element:
@@ -134,7 +134,7 @@ def _item(parent: Element, line: SaleLine) -> None:
         text(sub(item, CAC.SellersItemIdentification), CBC.ID, line.codigo)
     if has_text(line.codigo_gs1):
         gtin = formats.clean(line.codigo_gs1)
-        code(sub(item, CAC.StandardItemIdentification), CBC.ID, gtin, _gtin(gtin))
+        code(sub(item, CAC.StandardItemIdentification), CBC.ID, gtin, _gtin(len(gtin)))
     if has_text(line.codigo_sunat):
         classification = sub(item, CAC.CommodityClassification)
         code(

@@ -6,7 +6,7 @@ both are built once per distinct party (by value) and pasted into each document.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from yupana.domain.party import Address, Company, Customer
 from yupana.ubl import code_lists
@@ -24,7 +24,7 @@ DOMICILIO_FISCAL = "0000"
 _SIGNATURE_URI = "#" + SIGNATURE_ID
 
 
-@cache
+@lru_cache(maxsize=64)
 def identity(tipo_documento: str) -> Attributes:
     """Attributes of a party identifier of catalog 06 type ``tipo_documento``."""
     return (("schemeID", tipo_documento), *code_lists.IDENTITY)

@@ -24,7 +24,7 @@ SUNAT rules that shape what is written:
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import Final, NamedTuple
 
 from lxml import etree
@@ -82,7 +82,7 @@ _ROOTS: dict[str, Element] = {}
 _FAMILIES: Final = {FACTURA: _INVOICE, BOLETA: _INVOICE, NOTA_CREDITO: _CREDIT_NOTE, NOTA_DEBITO: _DEBIT_NOTE}
 
 
-@cache
+@lru_cache(maxsize=128)
 def _invoice_type(tipo_operacion: str) -> Attributes:
     return (*code_lists.INVOICE_TYPE, ("listID", tipo_operacion))
 
@@ -98,7 +98,7 @@ def _root_template(family: _Family) -> Element:
 
 
 def _header(root: Element, doc: SaleDocument, family: _Family) -> None:
-    code(root, CBC.ID, f"{doc.serie}-{doc.correlativo}")
+    code(root, CBC.ID, doc.numero)
     code(root, CBC.IssueDate, formats.day(doc.fecha_emision))
     if doc.hora_emision is not None:
         code(root, CBC.IssueTime, formats.clock(doc.hora_emision))
