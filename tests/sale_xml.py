@@ -48,6 +48,11 @@ def _first(node: etree._Element, path: str) -> str | None:
     return value.strip() if isinstance(value, str) else (value.text or "").strip()
 
 
+def _rows(node: etree._Element, path: str, fields: tuple[str, ...]) -> list[tuple[str | None, ...]]:
+    """For each element at ``path``, the text of each of its ``fields`` (relative paths)."""
+    return [tuple(_first(element, f) for f in fields) for element in node.xpath(path, namespaces=NS)]
+
+
 def _allowances(node: etree._Element) -> list[Allowance]:
     return [
         Allowance(
@@ -132,6 +137,9 @@ class SaleLineXml:
     def allowances(self) -> list[Allowance]:
         return _allowances(self.node)
 
+    def rows(self, path: str, *fields: str) -> list[tuple[str | None, ...]]:
+        return _rows(self.node, path, fields)
+
 
 class SaleXml:
     """A signed sales document, read back from its bytes."""
@@ -198,3 +206,7 @@ class SaleXml:
     @property
     def allowances(self) -> list[Allowance]:
         return _allowances(self.root)
+
+    def rows(self, path: str, *fields: str) -> list[tuple[str | None, ...]]:
+        """For each element at ``path``, the text of each of its ``fields``."""
+        return _rows(self.root, path, fields)

@@ -79,9 +79,12 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
 
     # Offline, SUNAT's send window (2108/1079) is reported as a warning: the XML is valid and may
     # still be sent in time, or through a daily summary.
-    rules = NativeOptions(send_window_is_error=False)
+    rules = NativeOptions(send_window_is_error=False, check_ruc_digit=not args.no_ruc_check_digit)
     rules_dir = _rules_dir(args.rules)
-    signer = Signer(key, algorithm)
+    try:
+        signer = Signer(key, algorithm)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
 
     def make_builder() -> SaleBuilder:
         return SaleBuilder(signer, rules_dir, rules)
@@ -193,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--cert-password", default=None)
     build.add_argument("--algorithm", choices=("rsa-sha256", "rsa-sha1"), default=None)
     build.add_argument("--rules", help="folder with SUNAT's sunat_archivos/ (default: $YUPANA_SUNAT_RULES)")
+    build.add_argument(
+        "--no-ruc-check-digit",
+        action="store_true",
+        help="accept RUCs whose check digit is wrong (demo data; SUNAT beta accepts them, production does not)",
+    )
     build.add_argument("--out", required=True, help="folder for the signed XML files")
     build.add_argument(
         "--jobs", type=int, default=0, help="worker processes (default 0: one per CPU; 1: no workers)"

@@ -137,3 +137,59 @@ def test_wrong_certificate_password_exits_2(tmp_path: Path, pfx: Path) -> None:
     assert proc.returncode == 2
     assert "Zq81-not-it" not in proc.stderr  # the password is never echoed
     assert "Traceback" not in proc.stderr
+
+
+def test_demo_ruc_needs_the_check_digit_switch(tmp_path: Path) -> None:
+    src = tmp_path / "factura.json"
+    src.write_bytes(fixture_json(GREENTER / "factura.json", "fechaEmision", valid_rucs=False))
+    base = [
+        "xml",
+        "build",
+        "--dialect",
+        "greenter",
+        "--cert",
+        str(TEST_PFX),
+        "--cert-password",
+        TEST_PFX_PASSWORD,
+    ]
+    strict = yupana(*base, "--out", str(tmp_path / "a"), str(src))
+    assert strict.returncode == 1
+    (rejected,) = lines(strict)
+    assert {"code": rejected["errors"][0]["code"], "path": rejected["errors"][0]["path"]} == {
+        "code": "2104",
+        "path": "company.ruc",
+    }
+    lenient = yupana(*base, "--no-ruc-check-digit", "--out", str(tmp_path / "b"), str(src))
+    assert lenient.returncode == 0, lenient.stdout
+    assert Path(lines(lenient)[0]["file"]).name == "20123456789-01-F001-123.xml"
+
+
+def test_note_by_external_id_needs_the_server(tmp_path: Path, pfx: Path) -> None:
+    src = tmp_path / "nc.json"
+    src.write_bytes(
+        fixture_json(
+            FIXTURES / "facturadorpro" / "postman_v8" / "nota_credito_por_external_id.json",
+            "fecha_de_emision",
+        )
+    )
+    proc = yupana(
+        "xml", "build", "--dialect", "facturadorpro", "--issuer", str(ISSUER), "--cert", str(pfx),
+        "--cert-password", "secret", "--out", str(tmp_path / "out"), str(src),
+    )  # fmt: skip
+    assert proc.returncode == 1
+    (result,) = lines(proc)
+    assert result["errors"][0]["path"] == "documento_afectado.external_id"
+    assert "server" in result["errors"][0]["message"]
+
+
+def test_bad_algorithm_setting_is_usage_error(tmp_path: Path, pfx: Path) -> None:
+    import os
+
+    env = dict(os.environ, YUPANA_SIGNATURE_ALGORITHM="md5")
+    proc = subprocess.run(
+        [sys.executable, "-m", "yupana.cli", "xml", "build", "--issuer", str(ISSUER), "--cert", str(pfx),
+         "--cert-password", "secret", "--out", str(tmp_path), str(ROOT / "examples" / "documents")],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "md5" in proc.stderr and "Traceback" not in proc.stderr

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from yupana.domain.party import Company
+from yupana.domain.problems import Problem
 from yupana.domain.sale import SaleDocument
 
 PathTranslator = Callable[[str], str]
+
+
+def _nothing_pending(doc: SaleDocument) -> list[Problem]:
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,9 @@ class SaleDialect:
     name: str
     parse: Callable[[object, Company | None], SaleDocument]
     translator: Callable[[object, SaleDocument | None], PathTranslator]
+    # What a parsed document still needs from the server (stored documents it refers to), as
+    # problems in the dialect's own terms; building offline cannot go on while there are any.
+    server_references: Callable[[SaleDocument], list[Problem]] = _nothing_pending
 
 
 def _native() -> SaleDialect:
@@ -34,8 +42,23 @@ def _native() -> SaleDialect:
 def _facturadorpro() -> SaleDialect:
     from yupana.dialects.facturadorpro import documents
 
+    def server_references(doc: SaleDocument) -> list[Problem]:
+        external_id = documents.affected_external_id(doc.note)
+        if external_id is None:
+            return []
+        return [
+            Problem(
+                f"the affected document is named by external_id {external_id!r}, which only the "
+                "server can resolve; give serie_documento, numero_documento and codigo_tipo_documento",
+                "documento_afectado.external_id",
+            )
+        ]
+
     return SaleDialect(
-        "facturadorpro", documents.parse_document, lambda body, doc: documents.path_translator(body)
+        "facturadorpro",
+        documents.parse_document,
+        lambda body, doc: documents.path_translator(body),
+        server_references,
     )
 
 

@@ -72,6 +72,9 @@ def build_file(
     try:
         doc = dialect.parse(body, issuer)
         translate = dialect.translator(body, doc)
+        pending = dialect.server_references(doc)
+        if pending:
+            raise InvalidDocument(pending)
         if doc.correlativo <= 0:
             raise InvalidDocument.single(
                 "the document has no number: a correlativo is needed to build it offline "

@@ -156,6 +156,10 @@ def _decimal_fits(value: Decimal | None, integers: int, decimals: int) -> bool:
     return fraction <= decimals and whole <= integers
 
 
+def _zero_or_fits(value: Decimal, integers: int, decimals: int) -> bool:
+    return value == 0 or _decimal_fits(value, integers, decimals)
+
+
 def _is_unidentified(customer: Customer) -> bool:
     """A boleta customer given as "varios": no usable identity document."""
     number = (customer.numero_documento or "").strip()
@@ -208,6 +212,7 @@ class _SaleRules:
         self.customer(self.doc.customer)
         self.tipo_operacion()
         self.lines(self.doc.lines)
+        self.payable()
         self.global_allowances(self.doc.allowances)
         self.legends()
         self.payment()
@@ -419,6 +424,9 @@ class _SaleRules:
             self.report("2024", f"{path}.cantidad", f"valor '{line.cantidad}'")
         elif not _decimal_fits(line.cantidad, 12, 10):
             self.report("2025", f"{path}.cantidad", f"valor '{line.cantidad}'")
+        if line.valor_unitario is not None and not _zero_or_fits(line.valor_unitario, 12, 10):
+            # 2369: the valor unitario is a positive n(12,10) (0 on free lines, rule 2640).
+            self.report("2369", f"{path}.valor_unitario", f"valor '{line.valor_unitario}'")
         if not line.descripcion or not line.descripcion.strip():
             self.report("2026", f"{path}.descripcion")
         elif self.is_note:
@@ -452,6 +460,13 @@ class _SaleRules:
             self.report(
                 "4268" if level == "item" else "4291", f"{path}.codigo", f"valor '{code}'", warning=True
             )
+
+    def payable(self) -> None:
+        """2062: the importe total is a positive n(12,2), or zero (free sales, NC 13); a negative
+        total (anticipos above the sale) or one of more than 12 integer digits is refused."""
+        total = self.doc.totals.importe_total
+        if total is not None and not _zero_or_fits(total, 12, 2):
+            self.report("2062", "totals.importe_total", f"valor '{total}'")
 
     def global_allowances(self, allowances: Iterable[AllowanceCharge]) -> None:
         """3071/4291 per global allowance; 3308 percepción codes outside tipo de operación

@@ -25,8 +25,9 @@ from decimal import Decimal
 from yupana.dialects.native.issuer import read_address, read_company
 from yupana.dialects.native.reader import Fields, item
 from yupana.domain.party import Address, Company, Customer
-from yupana.domain.problems import InvalidDocument, Problems
+from yupana.domain.problems import InvalidDocument, Problem, Problems
 from yupana.domain.sale import (
+    NOTE_TYPES,
     SALE_TYPES,
     AllowanceCharge,
     Detraccion,
@@ -110,8 +111,38 @@ def parse_sale(body: object, issuer: Company | None) -> SaleDocument:
     if "lines" in fields.data and isinstance(fields.data["lines"], list) and not fields.data["lines"]:
         problems.error("a document needs at least one line", "lines")
     fields.close()
-    problems.raise_if_errors()
+    if problems.errors:
+        raise InvalidDocument([_with_sunat_code(p, tipo in NOTE_TYPES) for p in problems.errors])
     return doc
+
+
+# The code SUNAT answers when a field it checks is absent or malformed in the XML, for a
+# structural problem of that field in the body: (absent, malformed) on facturas and boletas,
+# then on notas.
+_SUNAT_CODES: tuple[tuple[re.Pattern[str], tuple[str, str], tuple[str, str]], ...] = (
+    (re.compile(r"customer(\.numero_documento)?"), ("2014", "2014"), ("2679", "2679")),
+    (re.compile(r"customer\.tipo_documento"), ("2015", "2016"), ("2015", "2016")),
+    (re.compile(r"customer\.razon_social"), ("2021", "2021"), ("2021", "2021")),
+    (re.compile(r"serie|correlativo"), ("1001", "1001"), ("1001", "1001")),
+    (re.compile(r"lines\[\d+\]\.cantidad"), ("2024", "2025"), ("2139", "2139")),
+    (re.compile(r"lines\[\d+\]\.descripcion"), ("2026", "2026"), ("2026", "2026")),
+    (re.compile(r"payment\.forma"), ("3245", "3246"), ("3245", "3246")),
+    (re.compile(r"payment\.cuotas\[\d+\]\.monto"), ("3254", "3253"), ("3254", "3253")),
+    (re.compile(r"payment\.cuotas\[\d+\]\.fecha_pago"), ("3256", "3255"), ("3256", "3255")),
+)
+
+
+def _with_sunat_code(problem: Problem, note: bool) -> Problem:
+    """A structural problem of a field SUNAT checks, with the code SUNAT answers when that field
+    is absent or malformed in the XML (a quantity that is not a number: 2025, 2139 on notes)."""
+    if problem.code is not None:
+        return problem
+    for pattern, sale_codes, note_codes in _SUNAT_CODES:
+        if pattern.fullmatch(problem.path):
+            absent = "' is required" in problem.message or problem.message.endswith("cannot be empty")
+            code = (note_codes if note else sale_codes)[0 if absent else 1]
+            return Problem(problem.message, problem.path, code, problem.severity)
+    return problem
 
 
 def _correlativo(fields: Fields) -> int:
