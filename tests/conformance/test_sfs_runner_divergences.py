@@ -35,7 +35,11 @@ pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need the optiona
 
 TODAY = datetime.now(ZoneInfo("America/Lima")).date().isoformat()
 ISSUER = parse_issuer(json.loads((ROOT / "examples" / "issuer.json").read_bytes(), parse_float=Decimal))
-RUC_CUSTOMER = {"tipo_documento": "6", "numero_documento": "20555555556", "razon_social": "INDUSTRIAS ANDINAS S.A."}
+RUC_CUSTOMER = {
+    "tipo_documento": "6",
+    "numero_documento": "20555555556",
+    "razon_social": "INDUSTRIAS ANDINAS S.A.",
+}
 DNI_CUSTOMER = {"tipo_documento": "1", "numero_documento": "45678912", "razon_social": "JUAN PEREZ QUISPE"}
 
 Edit = Callable[[etree._Element], None]
@@ -52,10 +56,10 @@ def build(test_signer: Signer) -> Build:
     """Signed XML of a native-dialect body, optionally edited before signing. The calc
     problems are not a concern here: the stylesheets judge the XML."""
 
-    def make(body: dict[str, Any], edit: Edit | None = None) -> bytes:
+    def make(body: dict[str, Any], edit: Edit | None = None, *, forma_pago_en_boleta: bool = False) -> bytes:
         doc = sale_dialect("native").parse(body, ISSUER)
         calc.process(doc)
-        root = build_sale(doc)
+        root = build_sale(doc, forma_pago_en_boleta=forma_pago_en_boleta)
         if edit is not None:
             edit(root)
         test_signer.sign(root)
@@ -144,6 +148,15 @@ def test_special_rate_10_5_is_rejected_by_the_stylesheet_and_accepted_by_the_val
     assert verdict.divergences == ("igv-tasa-especial-10.5",)
 
 
+def test_special_rate_on_a_boleta_with_its_forma_pago(validator: SfsValidator, build: Build) -> None:
+    # both divergences at once: the FormaPago block is taken out, then 3462/4290/4310 rechecked
+    xml = build(boleta(lines=MENU, payment={"forma": "Contado"}), forma_pago_en_boleta=True)
+    assert validator.check(xml, divergences=False).code == "3462"
+    verdict = validator.check(xml)
+    assert verdict.accepted and verdict.problems.items == []
+    assert verdict.divergences == ("boleta-forma-pago", "igv-tasa-especial-10.5")
+
+
 def test_the_stylesheet_runs_past_the_deferred_codes(validator: SfsValidator, build: Build) -> None:
     # An orden de compra SUNAT observes (4233) is checked after 3462 and 3291: the raw stylesheet
     # never gets there, the validator does.
@@ -170,7 +183,9 @@ def test_a_rate_that_is_not_in_force_is_rejected(validator: SfsValidator, build:
 
 
 def _igv_plus_five(root: etree._Element) -> None:
-    for amount in root.xpath("cac:TaxTotal/cbc:TaxAmount | cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount", namespaces=NS):
+    for amount in root.xpath(
+        "cac:TaxTotal/cbc:TaxAmount | cac:TaxTotal/cac:TaxSubtotal/cbc:TaxAmount", namespaces=NS
+    ):
         amount.text = str(Decimal(amount.text) + 5)
 
 
@@ -247,7 +262,9 @@ TRANSPORTE = {
 def transporte_de_carga(**changes: Any) -> dict[str, Any]:
     return factura(
         tipo_operacion="1004",
-        lines=[{"descripcion": "Flete Lima - Arequipa", "cantidad": 1, "unidad": "ZZ", "valor_unitario": "2000"}],
+        lines=[
+            {"descripcion": "Flete Lima - Arequipa", "cantidad": 1, "unidad": "ZZ", "valor_unitario": "2000"}
+        ],
         detraccion={
             "codigo_bien": "027",
             "porcentaje": 4,
@@ -271,10 +288,18 @@ def test_detraccion_factura_al_contado(validator: SfsValidator, build: Build) ->
 
 def test_detraccion_factura_al_credito(validator: SfsValidator, build: Build) -> None:
     # 3129 on Credito and on each cuota, and the bogus 3249: both divergences apply
-    xml = build(transporte_de_carga(payment={**CREDIT, "monto": "2280.00", "cuotas": [
-        {"monto": "1140.00", "fecha_pago": "2099-01-20"},
-        {"monto": "1140.00", "fecha_pago": "2099-02-20"},
-    ]}))
+    xml = build(
+        transporte_de_carga(
+            payment={
+                **CREDIT,
+                "monto": "2280.00",
+                "cuotas": [
+                    {"monto": "1140.00", "fecha_pago": "2099-01-20"},
+                    {"monto": "1140.00", "fecha_pago": "2099-02-20"},
+                ],
+            }
+        )
+    )
     assert codes(validator.check(xml, divergences=False)) == (None, ["3249", "3129", "3129", "3129"])
     verdict = validator.check(xml)
     assert codes(verdict) == (None, [])

@@ -243,3 +243,21 @@ def test_process_is_idempotent():
     before = (list(doc.legends), doc.totals.importe_total)
     assert process(doc).items == []
     assert (list(doc.legends), doc.totals.importe_total) == before
+
+
+def test_free_line_total_taxes_is_not_checked_without_charged_tributes():
+    # A free line has only a 9996 subtotal; SUNAT's rule 3292 applies to lines that carry
+    # 1000/1016/2000/7152/9999, so the free IGV that peers declare there is accepted as sent.
+    doc = sale(line(tipo_afectacion_igv="13", valor_unitario=D("0"), valor_referencial=D("100"),
+                    total_impuestos=D("36")))  # fmt: skip
+    assert process(doc).errors == []
+    assert doc.lines[0].total_impuestos == D("36")
+    assert doc.lines[0].igv == D("36.00")
+
+
+def test_free_line_with_icbper_is_checked():
+    doc = sale(
+        line(tipo_afectacion_igv="13", valor_unitario=D("0"), valor_referencial=D("100"),
+             icbper_factor=D("0.50"), total_impuestos=D("36")),
+    )  # fmt: skip
+    assert ("3292", "lines[0].total_impuestos", Severity.ERROR) in found(process(doc))

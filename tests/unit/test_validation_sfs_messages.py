@@ -44,7 +44,10 @@ SUNAT_FORMATS = [
     # isTrueExpresionEmptyNode: concat($descripcion,': ', $code), descripcion 'INFO '
     (" error: INFO : 3462", "3462"),
     # concat($descripcion,': ', $code,' (nodo: …)') with digits in the description
-    (' error: Error en la linea: 2 Tributo: 1000: 3103 (nodo: "cac:TaxSubtotal/cbc:TaxAmount" valor: "5")', "3103"),
+    (
+        ' error: Error en la linea: 2 Tributo: 1000: 3103 (nodo: "cac:TaxSubtotal/cbc:TaxAmount" valor: "5")',
+        "3103",
+    ),
     # validate_utils_dynamic.xsl: concat('errorCode; ', $code, ' error: ', $message)
     ('errorCode; 2800 error: INFO: 2800 (nodo: "cac:PartyIdentification/cbc:ID" valor: "1")', "2800"),
     # ValidaExprRegOtrosVoided (RR): 'NNNN Error resumen diario de reversiones'
@@ -90,11 +93,19 @@ def test_texts_without_a_code_yield_none(text: str) -> None:
     ("text", "kind", "code"),
     [
         ("[sfs:reject] errorCode 3462 | INFO : 3462", MessageKind.REJECTION, "3462"),
-        ('[sfs:defer] errorCode 3291 | INFO : errorCode 3291 (nodo: "a/b" valor: "1")', MessageKind.DEFERRED, "3291"),
+        (
+            '[sfs:defer] errorCode 3291 | INFO : errorCode 3291 (nodo: "a/b" valor: "1")',
+            MessageKind.DEFERRED,
+            "3291",
+        ),
         ("[sfs:warn] errorCode 4290 | INFO : errorCode 4290", MessageKind.OBSERVATION, "4290"),
         # the layer names the code of the texts that have none
         ("[sfs:reject] errorCode 2752 | El numero de item esta duplicado: 1", MessageKind.REJECTION, "2752"),
-        ("[sfs:reject] errorCode 1004 | 1004 Error resumen diario de reversiones", MessageKind.REJECTION, "1004"),
+        (
+            "[sfs:reject] errorCode 1004 | 1004 Error resumen diario de reversiones",
+            MessageKind.REJECTION,
+            "1004",
+        ),
     ],
 )
 def test_reporting_layer_messages(text: str, kind: MessageKind, code: str) -> None:

@@ -156,9 +156,16 @@ def complete_line(checker: Checker, line: SaleLine, index: int) -> LineKind:
             )
 
     charged = ZERO if kind.free else line.igv
-    line.total_impuestos = checker.settle(
-        check.LINE_TAXES, f"{path}.total_impuestos", line.total_impuestos, isc_amount + charged + icbper
-    )
+    if kind.free and not isc_amount and not icbper:
+        # SUNAT checks 3292 only on a line that carries a 1000/1016/2000/7152/9999 subtotal (its
+        # server rule since PAS20211U210700059); a free line has only 9996, so a declared amount
+        # (peers write the free IGV there) stays as sent.
+        if line.total_impuestos is None:
+            line.total_impuestos = ZERO
+    else:
+        line.total_impuestos = checker.settle(
+            check.LINE_TAXES, f"{path}.total_impuestos", line.total_impuestos, isc_amount + charged + icbper
+        )
 
     if kind.free:
         line.precio_unitario = None
