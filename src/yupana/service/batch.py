@@ -7,6 +7,7 @@ settings and builds its own signer and validators); results come back in input o
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from yupana.dialects.registry import SaleDialect
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument, Problem
 from yupana.service.build import SaleBuilder
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -85,6 +88,12 @@ def build_file(
     except InvalidDocument as exc:
         result.errors.extend(exc.errors)
         result.warnings.extend(exc.warnings)
+        return result
+    except Exception as exc:  # a defect must not stop the other documents of the batch
+        log.exception("building %s failed", path)
+        result.errors.append(
+            Problem(f"internal error while building the document ({type(exc).__name__})", "")
+        )
         return result
     target = out_dir / built.file_name
     target.write_bytes(built.xml)
