@@ -51,6 +51,11 @@ def special_igv_rate(day: date) -> Decimal | None:
     return _in_force(_SPECIAL_IGV, day)
 
 
+def special_igv_since(rate: Decimal) -> date | None:
+    """The day the special IGV ``rate`` came into force (``None`` if it never was one)."""
+    return next((start for start, value in _SPECIAL_IGV if value == rate), None)
+
+
 def igv_rates(day: date, note: bool = False) -> frozenset[Decimal]:
     """IGV percentages SUNAT accepts on a document issued on ``day`` (rule 3462)."""
     if note:

@@ -65,6 +65,7 @@ from typing import Any
 
 from lxml import etree
 
+from yupana.calc.rates import special_igv_since
 from yupana.domain import return_codes
 from yupana.domain.problems import Problems
 
@@ -354,11 +355,30 @@ def _without_forma_pago(root: etree._Element) -> etree._Element:
 
 
 # igv-tasa-especial-10.5 ----------------------------------------------------------------------
+#
+# How, and why this way. Rule 3462 of the SFS (facturas, boletas, notas) counts the IGV lines
+# at 10.0 and at 18.0 and rejects any other rate; 3291/4290/4310 compare the document's IGV
+# (or price) with the base times 0.18 and times 0.10. Three ways to get SUNAT's verdict:
+#
+# - Rewriting 10.5 to 10 on a copy and validating that: the amounts stay those of 10.5 %, so
+#   the copy would fail per line (3103: line IGV against base × Percent) and on the totals
+#   (3279 uses the lines' Percent, 3291 uses 0.10): bogus rejections of another code.
+# - Dropping 3462 from the verdict: 3462 stops the stylesheet, so every rule after it (totals,
+#   legends, forma de pago, detracción, ...) would go unchecked and the document would look
+#   accepted by the SFS without having been read.
+# - What is done: 3462 and 3291 are *deferred* (reported without stopping, module docstring),
+#   so the whole stylesheet runs on the document as it is; then, when every IGV line carries
+#   10.5 and the issue date is one on which SUNAT's servers take that rate, 3462 is dropped
+#   and 3291/4290/4310 are computed again here at 10.5 % with the stylesheets' own arithmetic
+#   and SUNAT's tolerance of 1. Rules that already use the lines' Percent (3103, 3279) need
+#   nothing. Any other document keeps the stylesheet's verdict.
 
 SPECIAL_IGV_RATE = Decimal("10.5")
 # The rules workbook's "Control de Cambios", entries of 2026-02-09 in force from 2026-02-13:
-# 3279, 3291, 4019, 4290, 4310 and 4439 take the special rate of 10.5 % instead of 10 %.
-SPECIAL_IGV_RATE_FROM = date(2026, 2, 13)
+# 3279, 3291, 4019, 4290, 4310 and 4439 take the special rate of 10.5 % instead of 10 %. The rate
+# itself is in force from 2026-01-01 (SUNAT took back the documents its servers had rejected
+# before the change, 13–20 February), so the date comes from the one rate table, calc.rates.
+SPECIAL_IGV_RATE_FROM = special_igv_since(SPECIAL_IGV_RATE)
 TOLERANCE = Decimal(1)
 
 
@@ -388,6 +408,7 @@ def _special_rate_document(root: etree._Element) -> bool:
         bool(percents)
         and all(percent == SPECIAL_IGV_RATE for percent in percents)
         and issued is not None
+        and SPECIAL_IGV_RATE_FROM is not None
         and issued >= SPECIAL_IGV_RATE_FROM
     )
 
@@ -541,14 +562,14 @@ KNOWN_DIVERGENCES: tuple[KnownDivergence, ...] = (
         codes=frozenset({"3462", "3291", "4290", "4310"}),
         deferred=frozenset({"3462", "3291"}),
         summary=(
-            "The special IGV rate of restaurants and hotels (Ley 31556) is 10.5 % on SUNAT's "
-            "servers from 2026-02-13 (rules workbook, Control de Cambios of 2026-02-09: 3279, "
+            "The special IGV rate of restaurants and hotels (Ley 31556) is 10.5 % from 2026-01-01, "
+            "validated by SUNAT's servers from 2026-02-13 (rules workbook, Control de Cambios of 2026-02-09: 3279, "
             "3291, 4019, 4290, 4310, 4439 move from 10 % to 10.5 %). The SFS stylesheets are older "
             "and know only 18 and 10: a document whose IGV lines all carry 10.5 is rejected "
             "with 3462 (the rate is neither 18 nor 10), and its IGV, computed at 10.5 %, is "
             "reported as 3291 (facturas, notes of facturas) or observed as 4290/4310 (boletas, "
             "other notes) since the stylesheets compare it with 18 % and 10 %. When every IGV "
-            "line carries 10.5 and the issue date is 2026-02-13 or later, 3462 is dropped and "
+            "line carries 10.5 and the issue date is 2026-01-01 or later, 3462 is dropped and "
             "3291/4290/4310 are checked again at 10.5 % with SUNAT's tolerance of 1; the rest "
             "of the stylesheet runs as usual (3462 and 3291 are deferred). Mixed rates, a rate "
             "that is not in force and a wrong IGV are still rejected or observed."
