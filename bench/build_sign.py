@@ -5,7 +5,7 @@ document, its digest, and a bare RSA-2048 signature (PKCS#1 v1.5) — with no UB
 no arithmetic, no validation.
 
 Prints three figures, each with the floor and the ratio:
-1. in-process: ``SaleBuilder.build`` (calc + native rules + UBL + sign) on one core,
+1. in-process: ``DocumentBuilder.build`` (calc + native rules + UBL + sign) on one core,
    and the same with the XSD check of every signed document;
 2. whole process: ``yupana xml build`` on a folder of N native JSON files (start-up, JSON parsing,
    checks and file writing included).
@@ -34,7 +34,7 @@ from lxml import etree
 
 from yupana.domain.party import Address, Company, Customer
 from yupana.domain.sale import SaleDocument, SaleLine
-from yupana.service.build import SaleBuilder
+from yupana.service.build import DocumentBuilder
 from yupana.signing.certificate import signing_key_from_bytes
 from yupana.signing.selfsigned import make_self_signed_pfx
 from yupana.signing.xmldsig import Signer
@@ -96,7 +96,7 @@ def floor_rate(signer: Signer, root: etree._Element, seconds: float) -> float:
     return count / (time.perf_counter() - start)
 
 
-def build_rate(builder: SaleBuilder, seconds: float) -> float:
+def build_rate(builder: DocumentBuilder, seconds: float) -> float:
     count = 0
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
@@ -154,8 +154,8 @@ def main() -> None:
 
     pfx_bytes = make_self_signed_pfx(RUC, "bench", razon_social="EMPRESA DE PRUEBAS S.A.C.", key_size=2048)
     signer = Signer(signing_key_from_bytes(pfx_bytes, "bench"), args.algorithm)
-    builder = SaleBuilder(signer, xsd=False)
-    checked = SaleBuilder(signer)
+    builder = DocumentBuilder(signer, xsd=False)
+    checked = DocumentBuilder(signer)
     sample = factura(1)
     builder.build(copy.deepcopy(sample))  # warm caches (schemas, key)
     completed = copy.deepcopy(sample)

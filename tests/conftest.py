@@ -40,9 +40,9 @@ def test_signer():
 
 @pytest.fixture(scope="session")
 def sfs_builder(test_signer, sfs_rules: Path):
-    from yupana.service.build import SaleBuilder
+    from yupana.service.build import DocumentBuilder
 
-    return SaleBuilder(test_signer, sfs_rules)
+    return DocumentBuilder(test_signer, sfs_rules)
 
 
 @pytest.fixture(scope="session")

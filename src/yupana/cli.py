@@ -39,14 +39,14 @@ def _rules_dir(value: str | None) -> Path | None:
 
 def cmd_xml_build(args: argparse.Namespace) -> int:
     from yupana.dialects.native.issuer import parse_issuer
-    from yupana.dialects.registry import sale_dialect
+    from yupana.dialects.registry import dialect
     from yupana.domain.problems import InvalidDocument
     from yupana.service.batch import build_files, expand_inputs, load_json
-    from yupana.service.build import SaleBuilder
+    from yupana.service.build import DocumentBuilder
     from yupana.signing.certificate import CertificateError, load_signing_key
     from yupana.signing.xmldsig import Signer
 
-    dialect = sale_dialect(args.dialect)
+    reader = dialect(args.dialect)
     issuer = None
     if args.issuer:
         try:
@@ -75,23 +75,23 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
     from yupana.settings import get_settings
 
     algorithm = args.algorithm or get_settings().signature_algorithm
-    from yupana.validation.native import NativeOptions
+    from yupana.service.families import RuleSettings
 
-    # Offline, SUNAT's send window (2108/1079) is reported as a warning: the XML is valid and may
-    # still be sent in time, or through a daily summary.
-    rules = NativeOptions(send_window_is_error=False, check_ruc_digit=not args.no_ruc_check_digit)
+    # Offline, SUNAT's send windows (2108, 1079, 2957...) are reported as warnings: the XML is
+    # valid and may still be sent in time, or through a daily summary.
+    settings = RuleSettings(check_ruc_digit=not args.no_ruc_check_digit)
     rules_dir = _rules_dir(args.rules)
     try:
         signer = Signer(key, algorithm)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
 
-    def make_builder() -> SaleBuilder:
-        return SaleBuilder(signer, rules_dir, rules)
+    def make_builder() -> DocumentBuilder:
+        return DocumentBuilder(signer, rules_dir, settings, offline=True)
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     status = EXIT_OK
-    for result in build_files(inputs, dialect, make_builder, issuer, out_dir, jobs):
+    for result in build_files(inputs, reader, make_builder, issuer, out_dir, jobs):
         _emit(result.as_dict())
         if not result.ok:
             status = EXIT_REJECTED
@@ -176,7 +176,7 @@ def cmd_cert_selfsigned(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from yupana.dialects.registry import SALE_DIALECTS
+    from yupana.dialects.registry import DIALECTS
 
     parser = argparse.ArgumentParser(prog="yupana", description="Electronic invoicing for Peru (SUNAT CPE).")
     parser.add_argument("--version", action="version", version=f"yupana {__version__}")
@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     xml_cmds = xml.add_subparsers(dest="command", required=True)
 
     build = xml_cmds.add_parser("build", help="JSON documents -> signed UBL XML files")
-    build.add_argument("--dialect", choices=SALE_DIALECTS, default="native")
+    build.add_argument("--dialect", choices=DIALECTS, default="native")
     build.add_argument(
         "--issuer", help="JSON file with the issuing company, for dialects whose body lacks it"
     )

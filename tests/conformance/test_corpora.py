@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from yupana.dialects.registry import sale_dialect
+from yupana.dialects.registry import dialect as sale_dialect
 from yupana.domain.problems import InvalidDocument
-from yupana.service.build import SaleBuilder
+from yupana.service.build import DocumentBuilder
 
 from corpus import load_fixture
 from paths import FIXTURES
@@ -90,7 +90,7 @@ def _case_id(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def _run(builder: SaleBuilder, dialect_name: str, path: Path, date_key: str, issuer: object) -> None:
+def _run(builder: DocumentBuilder, dialect_name: str, path: Path, date_key: str, issuer: object) -> None:
     dialect = sale_dialect(dialect_name)
     body = load_fixture(path, date_key)
     expected = EXPECTED_REJECTIONS.get(_case_id(path))
@@ -108,10 +108,10 @@ def _run(builder: SaleBuilder, dialect_name: str, path: Path, date_key: str, iss
 
 
 @pytest.mark.parametrize("path", _greenter_cases(), ids=_case_id)
-def test_greenter_corpus(sfs_builder: SaleBuilder, path: Path) -> None:
+def test_greenter_corpus(sfs_builder: DocumentBuilder, path: Path) -> None:
     _run(sfs_builder, "greenter", path, "fechaEmision", None)
 
 
 @pytest.mark.parametrize("path", _pro_cases(), ids=_case_id)
-def test_facturadorpro_corpus(sfs_builder: SaleBuilder, path: Path, demo_issuer: object) -> None:
+def test_facturadorpro_corpus(sfs_builder: DocumentBuilder, path: Path, demo_issuer: object) -> None:
     _run(sfs_builder, "facturadorpro", path, "fecha_de_emision", demo_issuer)

@@ -20,10 +20,10 @@ from datetime import timedelta
 import pytest
 
 from sale_xml import Allowance, SaleLineXml, SaleXml, Terms
-from yupana.dialects.registry import sale_dialect
+from yupana.dialects.registry import dialect as sale_dialect
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument
-from yupana.service.build import SaleBuilder
+from yupana.service.build import DocumentBuilder
 from yupana.signing.xmldsig import Signer
 from yupana.validation.sfs import KNOWN_DIVERGENCES
 
@@ -98,7 +98,7 @@ def item(cantidad: object, descripcion: str = "Producto", **fields: object) -> B
     return {"descripcion": descripcion, "cantidad": cantidad, **fields}
 
 
-def problems_of(builder: SaleBuilder, issuer: Company, body: Body) -> list[tuple[str | None, str]]:
+def problems_of(builder: DocumentBuilder, issuer: Company, body: Body) -> list[tuple[str | None, str]]:
     """(code, native path) of every error: parsing, arithmetic, native rules or SUNAT's stylesheets."""
     try:
         doc = NATIVE.parse(body, issuer)
@@ -112,12 +112,12 @@ def problems_of(builder: SaleBuilder, issuer: Company, body: Body) -> list[tuple
 
 
 @pytest.fixture(scope="module")
-def build(sfs_builder: SaleBuilder, demo_issuer: Company) -> Build:
+def build(sfs_builder: DocumentBuilder, demo_issuer: Company) -> Build:
     """Build with SUNAT's stylesheets, verify the signature with python-xmlsec, and return the
     signed XML; any observation but those ``observed`` fails the test."""
 
     def run(
-        body: Body, observed: frozenset[str] = frozenset(), builder: SaleBuilder = sfs_builder
+        body: Body, observed: frozenset[str] = frozenset(), builder: DocumentBuilder = sfs_builder
     ) -> SaleXml:
         doc = NATIVE.parse(body, demo_issuer)
         built = builder.build(doc, NATIVE.translator(body, doc))
@@ -130,7 +130,7 @@ def build(sfs_builder: SaleBuilder, demo_issuer: Company) -> Build:
 
 
 @pytest.fixture(scope="module")
-def reject(sfs_builder: SaleBuilder, demo_issuer: Company) -> Reject:
+def reject(sfs_builder: DocumentBuilder, demo_issuer: Company) -> Reject:
     return lambda body: problems_of(sfs_builder, demo_issuer, body)
 
 
@@ -565,12 +565,12 @@ SFS_KNOWS_10_5 = any("3462" in d.codes for d in KNOWN_DIVERGENCES)
 
 
 @pytest.fixture(scope="module")
-def builder_without_sfs(test_signer: Signer) -> SaleBuilder:
-    return SaleBuilder(test_signer)
+def builder_without_sfs(test_signer: Signer) -> DocumentBuilder:
+    return DocumentBuilder(test_signer)
 
 
 def test_restaurant_reduced_rate_passes_calc_and_native_rules(
-    build: Build, builder_without_sfs: SaleBuilder
+    build: Build, builder_without_sfs: DocumentBuilder
 ) -> None:
     signed = build(REDUCED_RATE_BODY, builder=builder_without_sfs)
     # 2 × 40.00 = 80.00, IGV 10.5 % = 8.40, price 88.40 / 2 = 44.20

@@ -18,7 +18,7 @@ from lxml import etree
 
 from yupana import calc
 from yupana.dialects.native.issuer import parse_issuer
-from yupana.dialects.registry import sale_dialect
+from yupana.dialects.registry import dialect as sale_dialect
 from yupana.signing.xmldsig import Signer
 from yupana.ubl.sale import build_sale
 from yupana.validation.sfs import (

@@ -254,9 +254,10 @@ def test_global_example_discounts_charges_and_references() -> None:
     assert [(a.codigo, a.is_charge) for a in doc.allowances] == [("02", False), ("46", True)]
     # The blank detraccion / percepcion templates of the example are not a detracción or percepción.
     assert doc.detraccion is None and doc.percepcion is None
+    # The example's anticipo type "01" (a factura, catalog 01) is catalog 12's "02".
     assert doc.anticipos == [
-        Prepayment("01", "12", Decimal("10.00")),
-        Prepayment("01", "14", Decimal("20.00")),
+        Prepayment("02", "12", Decimal("10.00")),
+        Prepayment("02", "14", Decimal("20.00")),
     ]
     assert [(g.tipo_documento, g.numero) for g in doc.guias] == [("09", "12"), ("09", "14")]
     assert [(r.tipo_documento, r.numero) for r in doc.related] == [("01", "12"), ("01", "14")]
@@ -277,7 +278,8 @@ def test_anticipos_and_their_discount() -> None:
     doc = parse(load("postman_v8/factura_anticipos.json"))
     assert doc.anticipos == [Prepayment("02", "F001-9", Decimal("23.6"))]  # the amount paid: total
     assert doc.allowances == [AllowanceCharge("04", Decimal("20"), Decimal("100"), Decimal("0.2"), False)]
-    assert doc.totals.anticipos == Decimal("20")
+    # total_anticipos 20 is the anticipo's monto (without IGV); PrepaidAmount is the amount paid.
+    assert doc.totals.anticipos == Decimal("23.6")
     assert doc.totals.descuentos == Decimal("0")  # the 04 discount is on the base
     assert doc.extras == {"informacion_adicional": "Forma de pago:Efectivo|Caja: 1"}
 

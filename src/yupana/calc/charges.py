@@ -53,6 +53,8 @@ GLOBAL_CHARGE_CODES = (FISE, RECARGO_CONSUMO, GLOBAL_CHARGE)  # ChargeTotalAmoun
 
 def total(allowances: Iterable[AllowanceCharge], *codes: str) -> Decimal:
     """Sum of the amounts of the allowances with one of ``codes``."""
+    if not allowances:  # most documents and lines carry none
+        return ZERO
     return sum((a.monto for a in allowances if a.codigo in codes and a.monto is not None), ZERO)
 
 

@@ -22,21 +22,23 @@ def process(doc: SaleDocument) -> Problems:
     SUNAT writes them. Pure: reads and fills ``doc`` only."""
     problems = Problems()
     checker = Checker(doc, problems)
-    with localcontext() as context:
-        context.prec = _PRECISION
+    with localcontext(prec=_PRECISION):
         kinds = [complete_line(checker, line, i) for i, line in enumerate(doc.lines)]
         sums = totals.LineSums.of(doc, kinds)
 
         prepayments.derive_prepaid_discount(doc, sums)
-        base_defaults = charges.default_global_base(sums.taxable_value, sums.onerous_value, None, None)
-        charges.complete_global_allowances(checker, doc.allowances, charges.GLOBAL_BASE_CODES, base_defaults)
+        allowances = doc.allowances
+        if allowances:
+            base_defaults = charges.default_global_base(sums.taxable_value, sums.onerous_value, None, None)
+            charges.complete_global_allowances(checker, allowances, charges.GLOBAL_BASE_CODES, base_defaults)
         totals.complete_taxes(checker, doc, sums)
 
-        after_defaults = charges.default_global_base(
-            sums.taxable_value, sums.onerous_value, doc.totals.valor_venta, doc.totals.precio_venta
-        )
-        others = [a.codigo for a in doc.allowances if a.codigo not in charges.GLOBAL_BASE_CODES]
-        charges.complete_global_allowances(checker, doc.allowances, others, after_defaults)
+        if allowances:
+            after_defaults = charges.default_global_base(
+                sums.taxable_value, sums.onerous_value, doc.totals.valor_venta, doc.totals.precio_venta
+            )
+            others = [a.codigo for a in allowances if a.codigo not in charges.GLOBAL_BASE_CODES]
+            charges.complete_global_allowances(checker, allowances, others, after_defaults)
         totals.complete_payable(checker, doc, sums)
         totals.check_consistency(checker, doc, sums, kinds)
 

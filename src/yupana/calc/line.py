@@ -66,14 +66,21 @@ class LineKind:
         return self.code == IVAP_CODE
 
 
+_KINDS: dict[str, LineKind] = {}  # catalog 07 codes already looked up (the catalog is fixed)
+
+
 def kind_of(code: str) -> LineKind | None:
     """The kind of a catalog 07 code, ``None`` when the catalog does not list it."""
+    kind = _KINDS.get(code)
+    if kind is not None:
+        return kind
     entry = catalogs.get("07", code)
     if entry is None:
         return None
     free = bool(entry.attributes.get("gratuito"))
     tributo = GRATUITO if free else str(entry.attributes.get("tributo"))
-    return LineKind(code, tributo, bool(entry.attributes.get("gravado")), free)
+    kind = _KINDS[code] = LineKind(code, tributo, bool(entry.attributes.get("gravado")), free)
+    return kind
 
 
 def complete_line(checker: Checker, line: SaleLine, index: int) -> LineKind:
@@ -185,11 +192,11 @@ def complete_line(checker: Checker, line: SaleLine, index: int) -> LineKind:
 
 
 def _check_quantity(checker: Checker, line: SaleLine, path: str) -> None:
-    where = f"{path}.cantidad"
     qty = line.cantidad
     if qty == 0:
-        checker.report(check.QUANTITY_ZERO, where, "the quantity is zero")
+        checker.report(check.QUANTITY_ZERO, f"{path}.cantidad", "the quantity is zero")
     if qty < 0 or decimals(qty) > 10:
+        where = f"{path}.cantidad"
         detail = f"quantity {qty} must be positive with at most 10 decimals"
         checker.report(check.QUANTITY_FORMAT, where, detail)
         checker.report(check.NOTE_QUANTITY_FORMAT, where, detail)

@@ -20,25 +20,26 @@ _TEN_PLACES = Decimal("0.0000000001")
 
 def amount(value: Decimal) -> Decimal:
     """An amount as SUNAT writes it: 2 decimals."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def unit(value: Decimal) -> Decimal:
     """A unit value or price: at most 10 decimals, at least 2 (``7.88``, ``6.6779661017``)."""
-    rounded = value.quantize(_TEN_PLACES, rounding=ROUND_HALF_UP)
-    if rounded.normalize().as_tuple().exponent >= -2:
-        return rounded.quantize(CENT)
+    rounded = value.quantize(_TEN_PLACES, ROUND_HALF_UP)
+    cents = rounded.quantize(CENT)
+    if cents == rounded:  # nothing beyond the second decimal
+        return cents
     return rounded.normalize()
 
 
 def factor(value: Decimal) -> Decimal:
     """A multiplier (allowance factor, ICBPER amount per bag): 5 decimals."""
-    return value.quantize(_FIVE_PLACES, rounding=ROUND_HALF_UP)
+    return value.quantize(_FIVE_PLACES, ROUND_HALF_UP)
 
 
 def whole(value: Decimal) -> Decimal:
     """Rounded to whole units, written with 2 decimals (``37.76`` -> ``38.00``)."""
-    return value.quantize(ONE, rounding=ROUND_HALF_UP).quantize(CENT)
+    return value.quantize(ONE, ROUND_HALF_UP).quantize(CENT)
 
 
 def percent_of(base: Decimal, percent: Decimal) -> Decimal:

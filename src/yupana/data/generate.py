@@ -24,6 +24,18 @@ HERE = Path(__file__).resolve().parent
 # published after that SFS release and the nicer descriptions.
 CATALOGS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "16"]
 CATALOGS += ["22", "23", "51", "52", "53", "54", "55", "59"]
+# Resumen diario (RC): 11 tipo de valor de venta (sac:BillingPayment), 19 estado del ítem.
+CATALOGS += ["11", "19"]
+# Guías de remisión (09/31): 18 modalidad de traslado, 20 motivo de traslado, 61 documentos
+# relacionados al transporte, 62 bienes normalizados (partida arancelaria), 62A códigos de
+# producto SUNAT de bienes normalizados, 63 puertos, 64 aeropuertos, 65 unidades de medida en
+# DAM/DS, D37 entidades que emiten autorizaciones especiales.
+CATALOGS += ["18", "20", "61", "62", "62A", "63", "64", "65", "D37"]
+# Titles of the catalogs the Excel workbook does not carry.
+NAMES = {
+    "62A": "Códigos de producto SUNAT de bienes normalizados",
+    "D37": "Entidades emisoras de autorizaciones especiales",
+}
 
 # Catalog 07: the tributo (catalog 05) a line of each afectación falls under when the
 # operation is onerous, whether IGV/IVAP is computed on its base, and whether the line is
@@ -98,6 +110,13 @@ def build_catalogs(sunat: Path) -> dict[str, Any]:
                 attrs = {"documentos": [t for flag, t in flags if item.get(flag) == "1"]}
             elif cat == "53":
                 attrs = {"nivel": "item" if item.get("item") == "si" else "global"}
+            elif cat == "61":
+                # whether a guía remitente (gre-r) / transportista (gre-t) may cite the document
+                attrs = {"remitente": item.get("gre-r") == "1", "transportista": item.get("gre-t") == "1"}
+            elif cat == "62" and item.get("codSunat"):
+                attrs = {"codigo_sunat": item["codSunat"]}
+            elif cat in ("63", "64") and item.get("ubigeo"):
+                attrs = {"ubigeo": item["ubigeo"]}
             items[code] = [item.get("text", "").strip(), attrs]
         excel_cat = excel.get(cat)
         if excel_cat is not None:
@@ -121,7 +140,7 @@ def build_catalogs(sunat: Path) -> dict[str, Any]:
         if cat == "53":
             for code, entry in items.items():
                 entry[1]["cargo"] = code in CHARGES_53
-        name = (excel_cat or {}).get("name") or cat
+        name = (excel_cat or {}).get("name") or NAMES.get(cat) or cat
         compact = {code: (entry if entry[1] else entry[0]) for code, entry in sorted(items.items())}
         out[cat] = {"name": name, "items": compact}
     return out

@@ -11,6 +11,9 @@ Attributes carried per catalog (``attribute(catalog, code, name)``):
 - 22, 23, 54: ``tasa`` (percentage, as text)
 - 51: ``documentos`` (catalog 01 types that may use the tipo de operación)
 - 53: ``nivel`` ("item" or "global"), ``cargo`` (the ChargeIndicator SUNAT requires)
+- 61: ``remitente``, ``transportista`` (whether a guía 09 / 31 may cite the document)
+- 62: ``codigo_sunat`` (the catalog 62A product code of the bien normalizado)
+- 63, 64: ``ubigeo`` (of the port / airport)
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from yupana.dialects.registry import SaleDialect
+from yupana.dialects.registry import Dialect
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument, Problem
-from yupana.service.build import SaleBuilder
+from yupana.service.build import DocumentBuilder
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def load_json(data: bytes) -> object:
 
 
 def build_file(
-    path: Path, dialect: SaleDialect, builder: SaleBuilder, issuer: Company | None, out_dir: Path
+    path: Path, dialect: Dialect, builder: DocumentBuilder, issuer: Company | None, out_dir: Path
 ) -> BatchResult:
     result = BatchResult(str(path))
     try:
@@ -103,9 +103,9 @@ def build_file(
     return result
 
 
-BuilderFactory = Callable[[], SaleBuilder]
-_worker: tuple[SaleDialect, SaleBuilder, Company | None, Path] | None = None
-_pending: tuple[SaleDialect, BuilderFactory, Company | None, Path] | None = None
+BuilderFactory = Callable[[], DocumentBuilder]
+_worker: tuple[Dialect, DocumentBuilder, Company | None, Path] | None = None
+_pending: tuple[Dialect, BuilderFactory, Company | None, Path] | None = None
 
 
 def _start_worker() -> None:
@@ -123,7 +123,7 @@ def _build_in_worker(path: Path) -> BatchResult:
 
 def build_files(
     paths: list[Path],
-    dialect: SaleDialect,
+    dialect: Dialect,
     make_builder: BuilderFactory,
     issuer: Company | None,
     out_dir: Path,

@@ -1,8 +1,8 @@
-"""Issuing a sales document offline: complete or check amounts, validate, write UBL, sign.
+"""Issuing a document offline: complete or check amounts, validate, write UBL, sign.
 
-One straight road per document: the domain document is enriched once (``calc``), checked once
-(native rules, then SUNAT's XSD and, when configured, SUNAT's SFS stylesheets), written once
-and signed once.
+One straight road per document, whatever its family (``service.families``): the domain document is
+enriched once (``calc``), checked once (native rules, then SUNAT's XSD and, when configured, SUNAT's
+SFS stylesheets), written once and signed once.
 """
 
 from __future__ import annotations
@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from yupana.calc import process as calc_process
-from yupana.domain.problems import InvalidDocument, Problem, Problems
-from yupana.domain.sale import Legend, SaleDocument
-from yupana.printing.amount_words import amount_in_words
+from yupana.domain.problems import InvalidDocument, Problem, Problems, Severity
+from yupana.service.families import SEND_WINDOW_CODES, RuleSettings, family_of
 from yupana.signing.xmldsig import Signer
 from yupana.ubl.namespaces import SIGNATURE_ID
-from yupana.ubl.sale import build_sale
-from yupana.validation.native import NativeOptions, validate_sale
 from yupana.validation.sfs import SfsValidator
 from yupana.validation.xsd import validate_xsd
 
@@ -35,7 +32,7 @@ def _same_path(path: str) -> str:
 class BuiltDocument:
     """A signed document ready to store and send."""
 
-    document: SaleDocument
+    document: Any
     xml: bytes
     hash: str
     warnings: list[Problem] = field(default_factory=list)
@@ -45,31 +42,37 @@ class BuiltDocument:
         return f"{self.document.file_stem}.xml"
 
 
-class SaleBuilder:
-    """Turns domain sales documents into signed UBL, or raises ``InvalidDocument``."""
+class DocumentBuilder:
+    """Turns domain documents of every family into signed UBL, or raises ``InvalidDocument``."""
 
     def __init__(
         self,
         signer: Signer,
         sunat_rules: Path | None = None,
-        rules: NativeOptions | None = None,
+        settings: RuleSettings | None = None,
         *,
         xsd: bool = True,
+        offline: bool = False,
     ) -> None:
         """``sunat_rules``: folder of SUNAT's SFS stylesheets (``None``: not run). ``xsd``: check every
-        signed document against SUNAT's XSD (the writer is conformance-tested against it; turning this
-        off trades a per-document safety net for speed)."""
+        signed document against SUNAT's XSD (the writers are conformance-tested against it; turning
+        this off trades a per-document safety net for speed). ``offline``: the document is built, not
+        sent, so SUNAT's send windows (``SEND_WINDOW_CODES``) are reported as warnings."""
         self.signer = signer
         self.sfs = SfsValidator(sunat_rules) if sunat_rules else None
-        self.rules = rules or NativeOptions()
+        self.settings = settings or RuleSettings()
         self.xsd = xsd
+        self.offline = offline
 
-    def build(self, doc: SaleDocument, translate_path: PathTranslator = _same_path) -> BuiltDocument:
-        problems = _unique(calc_process(doc), validate_sale(doc, options=self.rules))
+    def build(self, doc: Any, translate_path: PathTranslator = _same_path) -> BuiltDocument:
+        family = family_of(doc)
+        problems = _unique(family.complete(doc), family.validate(doc, self.settings))
+        if self.offline:
+            problems = _send_windows_as_warnings(problems)
         _raise_translated(problems, translate_path)
-        _add_amount_legend(doc)
+        family.finish(doc)
 
-        root = build_sale(doc)
+        root = family.write(doc)
         digest = self.signer.sign(root, SIGNATURE_ID)
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
@@ -81,6 +84,15 @@ class SaleBuilder:
         checks.raise_if_errors()
         warnings = [_translated(p, translate_path) for p in problems.warnings] + checks.warnings
         return BuiltDocument(doc, xml, digest, warnings)
+
+
+def _send_windows_as_warnings(problems: Problems) -> Problems:
+    return Problems(
+        [
+            Problem(p.message, p.path, p.code, Severity.WARNING) if p.code in SEND_WINDOW_CODES else p
+            for p in problems.items
+        ]
+    )
 
 
 def _unique(*groups: Problems) -> Problems:
@@ -95,16 +107,6 @@ def _unique(*groups: Problems) -> Problems:
                 seen.add(key)
                 merged.items.append(problem)
     return merged
-
-
-def _add_amount_legend(doc: SaleDocument) -> None:
-    """Legend 1000: the total in words, unless the caller wrote it."""
-    if any(legend.codigo == "1000" for legend in doc.legends):
-        return
-    total = doc.totals.importe_total
-    if total is None:
-        return
-    doc.legends.insert(0, Legend("1000", amount_in_words(total, doc.moneda)))
 
 
 def _translated(problem: Problem, translate_path: PathTranslator) -> Problem:

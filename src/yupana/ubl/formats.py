@@ -24,15 +24,22 @@ _FORBIDDEN: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\uff
 
 def amount(value: Decimal) -> str:
     """An amount with exactly two decimals: ``Decimal("118") -> "118.00"``."""
-    text = format(value.quantize(_CENT, ROUND_HALF_UP), "f")
+    # With exponent -2, ``str`` writes plain notation, as ``format(..., "f")`` does, at a fraction of the cost.
+    text = str(value.quantize(_CENT, ROUND_HALF_UP))
     return "0.00" if text == "-0.00" else text
 
 
+def _plain(value: Decimal) -> str:
+    """``format(value, "f")``: ``str`` when it writes no exponent (most values), which is cheaper."""
+    text = str(value)
+    return format(value, "f") if "E" in text else text
+
+
 def _places(value: Decimal, max_places: int, min_places: int) -> str:
-    text = format(value, "f")
+    text = _plain(value)
     whole, _, fraction = text.partition(".")
     if len(fraction) > max_places:
-        text = format(value.quantize(_PLACES[max_places], ROUND_HALF_UP), "f")
+        text = _plain(value.quantize(_PLACES[max_places], ROUND_HALF_UP))
         whole, _, fraction = text.partition(".")
     fraction = fraction.rstrip("0")
     if len(fraction) < min_places:

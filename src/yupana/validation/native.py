@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from types import MappingProxyType
 
 from yupana.domain import catalogs, return_codes
@@ -85,6 +86,12 @@ GUIA_NUMBER = re.compile(r"^([TV][A-Z0-9]{3}-\d{1,8}|\d{4}-\d{1,8}|EG0[1-47]-\d{
 RELATED_TYPES_FACTURA = frozenset({"02", "03", "04", "05", "06", "07", "08", "09", "99"})
 CUOTA_LIMIT = 999  # Cuota[0-9]{3}
 LINE_LIMIT = 999  # cbc:ID of a line: up to three digits
+ESTABLISHMENT_CODE = re.compile(r"\d{4}")
+SUNAT_PRODUCT_CODE = re.compile(r"\d{8}")
+RELATED_NUMBER = re.compile(r"\S{1,30}")
+
+# The check digit is a pure function of the number; issuers and frequent customers repeat.
+_valid_ruc = lru_cache(maxsize=4096)(is_valid_ruc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +144,7 @@ def _text_ok(value: str | None, minimum: int, maximum: int) -> bool:
         return False
     if value[:1].isspace():
         return False
-    return not any(c in value for c in "\n\r\t")
+    return "\n" not in value and "\r" not in value and "\t" not in value
 
 
 def _decimal_fits(value: Decimal | None, integers: int, decimals: int) -> bool:
@@ -282,7 +289,7 @@ class _SaleRules:
         address observations 4093-4098, 4041, 4242."""
         if not is_ruc_shape(issuer.ruc):
             self.report("0002", "issuer.ruc", f"valor '{issuer.ruc}'")
-        elif self.options.check_ruc_digit and not is_valid_ruc(issuer.ruc):
+        elif self.options.check_ruc_digit and not _valid_ruc(issuer.ruc):
             self.report("2104", "issuer.ruc", f"dígito verificador inválido en '{issuer.ruc}'")
         if not issuer.razon_social or not issuer.razon_social.strip():
             self.report("1037", "issuer.razon_social")
@@ -308,7 +315,7 @@ class _SaleRules:
         if address.codigo_pais and address.codigo_pais != "PE":
             self.report("4041", f"{path}.codigo_pais", f"valor '{address.codigo_pais}'", warning=True)
         code = address.codigo_establecimiento
-        if code is not None and not re.fullmatch(r"\d{4}", code):
+        if code is not None and not ESTABLISHMENT_CODE.fullmatch(code):
             self.report("4242", f"{path}.codigo_establecimiento", f"valor '{code}'", warning=True)
 
     def customer(self, customer: Customer) -> None:
@@ -326,7 +333,7 @@ class _SaleRules:
             if tipo == "6":
                 if not is_ruc_shape(number):
                     self.report("2017", "customer.numero_documento", f"valor '{number}'")
-                elif self.options.check_ruc_digit and not is_valid_ruc(number):
+                elif self.options.check_ruc_digit and not _valid_ruc(number):
                     self.report(
                         "1083", "customer.numero_documento", f"dígito verificador inválido en '{number}'"
                     )
@@ -445,7 +452,7 @@ class _SaleRules:
             self.report("2041", f"{path}.isc.sistema", f"valor '{line.isc.sistema}'")
         if line.codigo is not None and not _text_ok(line.codigo, 1, 30):
             self.report("4234" if self.tipo == NOTA_CREDITO else "4269", f"{path}.codigo", warning=True)
-        if line.codigo_sunat is not None and not re.fullmatch(r"\d{8}", line.codigo_sunat):
+        if line.codigo_sunat is not None and not SUNAT_PRODUCT_CODE.fullmatch(line.codigo_sunat):
             self.report("3496", f"{path}.codigo_sunat", f"valor '{line.codigo_sunat}'", warning=True)
         for j, allowance in enumerate(line.allowances):
             self.allowance(allowance, f"{path}.allowances[{j}]", level="item")
@@ -625,7 +632,7 @@ class _SaleRules:
             if anticipo.emisor_ruc is None:
                 continue
             if not is_ruc_shape(anticipo.emisor_ruc) or (
-                self.options.check_ruc_digit and not is_valid_ruc(anticipo.emisor_ruc)
+                self.options.check_ruc_digit and not _valid_ruc(anticipo.emisor_ruc)
             ):
                 self.report("2529", f"{path}.emisor_ruc", f"valor '{anticipo.emisor_ruc}'")
 
@@ -655,7 +662,7 @@ class _SaleRules:
                 self.report(
                     "4009", f"{path}.tipo_documento", f"valor '{related.tipo_documento}'", warning=True
                 )
-            if not re.fullmatch(r"\S{1,30}", related.numero or ""):
+            if not RELATED_NUMBER.fullmatch(related.numero or ""):
                 self.report("4010", f"{path}.numero", f"valor '{related.numero}'", warning=True)
             key = (related.tipo_documento, related.numero)
             if key in seen:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from yupana.dialects.facturadorpro.reader import FieldReader, join
+from yupana.dialects.facturadorpro import LENIENCY
+from yupana.dialects.json_fields import Fields
 from yupana.domain.problems import InvalidDocument, Problems
 
 ACCIONES = "acciones"
@@ -27,15 +28,15 @@ class DocumentActions:
     formato_pdf: str = "a4"
 
 
-def read_actions(reader: FieldReader, body: Mapping[str, object]) -> DocumentActions:
-    """The ``acciones`` of ``body``; problems go to ``reader``."""
-    block = reader.mapping(body, ACCIONES, ACCIONES)
+def read_actions(body: Fields) -> DocumentActions:
+    """The ``acciones`` of ``body``; problems go to its ``problems``."""
+    block = body.object(ACCIONES)
     if block is None:
         return DocumentActions()
     default = DocumentActions()
-    email = reader.boolean(block, "enviar_email", join(ACCIONES, "enviar_email"))
-    send = reader.boolean(block, "enviar_xml_firmado", join(ACCIONES, "enviar_xml_firmado"))
-    pdf = reader.text(block, "formato_pdf", join(ACCIONES, "formato_pdf"))
+    email = block.boolean("enviar_email")
+    send = block.boolean("enviar_xml_firmado")
+    pdf = block.text("formato_pdf")
     return DocumentActions(
         enviar_email=default.enviar_email if email is None else email,
         enviar_xml_firmado=default.enviar_xml_firmado if send is None else send,
@@ -48,6 +49,6 @@ def parse_actions(body: object) -> DocumentActions:
     if not isinstance(body, Mapping):
         raise InvalidDocument.single("the request body must be a JSON object", "")
     problems = Problems()
-    actions = read_actions(FieldReader(problems), body)
+    actions = read_actions(Fields(body, "", problems, LENIENCY))
     problems.raise_if_errors()
     return actions

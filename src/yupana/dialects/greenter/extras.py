@@ -27,7 +27,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from yupana.dialects.greenter.json_fields import JsonObject, at, item, to_decimal
+from yupana.dialects.greenter import LENIENCY
+from yupana.dialects.json_fields import JsonObject, child, item, to_decimal
 
 PRINT_BLOCKS = ("seller", "cashier", "finalMessage", "formato")
 _DISPLAY_NAME_KEYS = ("rznSocial", "razonSocial", "nombre", "name")
@@ -40,7 +41,7 @@ def scalar_text(value: object) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, int | float | Decimal):
-        number = to_decimal(value)
+        number = to_decimal(value, exponents=LENIENCY.exponents)
         return format(number, "f") if number is not None else None
     return None
 
@@ -53,7 +54,7 @@ def flatten(value: object, key: str, out: dict[str, str]) -> None:
     elif isinstance(value, Mapping):
         for sub_key, sub_value in value.items():
             if isinstance(sub_key, str):
-                flatten(sub_value, at(key, sub_key), out)
+                flatten(sub_value, child(key, sub_key), out)
         for name_key in _DISPLAY_NAME_KEYS:
             name = scalar_text(value.get(name_key))
             if name:

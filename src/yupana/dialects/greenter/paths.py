@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from yupana.dialects.greenter.json_fields import to_decimal
+from yupana.dialects.greenter import LENIENCY
+from yupana.dialects.json_fields import to_decimal
 
 _SEGMENT = re.compile(r"[A-Za-z_]\w*(\[\d+\])*")
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -292,7 +293,11 @@ def _allowance_origin(
         return "descuentos", position
     origins: list[tuple[str, int | None]] = []
     discounts = owner.get("descuentos")
-    if not document_level and discounts is None and to_decimal(owner.get("descuento")):
+    if (
+        not document_level
+        and discounts is None
+        and to_decimal(owner.get("descuento"), exponents=LENIENCY.exponents)
+    ):
         origins.append(("descuento", None))
     for key in ("descuentos", "cargos"):
         entries = owner.get(key)

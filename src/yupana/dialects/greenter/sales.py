@@ -79,11 +79,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from yupana.dialects.greenter import LENIENCY
 from yupana.dialects.greenter.extras import payments_text, print_extras, scalar_text
-from yupana.dialects.greenter.json_fields import FieldReader, JsonObject, at
 from yupana.dialects.greenter.paths import RETENCION_CODE, translate_path
+from yupana.dialects.json_fields import Fields, JsonObject, child, item
 from yupana.domain.party import Address, Company, Customer
-from yupana.domain.problems import InvalidDocument
+from yupana.domain.problems import InvalidDocument, Problems
 from yupana.domain.sale import (
     BOLETA,
     FACTURA,
@@ -156,7 +157,7 @@ def parse_sale(body: object, issuer: Company | None) -> SaleDocument:
         return _parse(request, issuer, NOTE_TYPES)
     if tipo in INVOICE_TYPES or tipo is None:
         return _parse(request, issuer, INVOICE_TYPES)
-    path = at(request.prefix, "tipoDoc")
+    path = child(request.prefix, "tipoDoc")
     raise InvalidDocument.single(f"{path} must be 01, 03, 07 or 08, not {tipo!r}", path, "1003")
 
 
@@ -198,40 +199,37 @@ class _InvoiceFields:
 
 
 def _parse(request: _Request, issuer: Company | None, types: tuple[str, ...]) -> SaleDocument:
-    r = FieldReader()
-    doc, p = request.document, request.prefix
+    doc = Fields(request.document, request.prefix, Problems(), LENIENCY)
     is_note = types == NOTE_TYPES
 
-    tipo = r.text(doc, "tipoDoc", p, required=True, code="1004")
+    tipo = doc.text("tipoDoc", required=True, code="1004")
     if tipo is not None and tipo not in types:
         kind = "a nota" if is_note else "a factura or boleta"
-        r.error(
-            f"{at(p, 'tipoDoc')} must be {' or '.join(types)} for {kind}, not {tipo!r}",
-            at(p, "tipoDoc"),
-            "1003",
+        doc.error(
+            f"{doc.at('tipoDoc')} must be {' or '.join(types)} for {kind}, not {tipo!r}", "tipoDoc", "1003"
         )
-    ubl = r.text(doc, "ublVersion", p)
+    ubl = doc.text("ublVersion")
     if ubl is not None and ubl.strip() not in _UBL_VERSIONS:
-        r.error(f"{at(p, 'ublVersion')} must be 2.1, not {ubl!r}", at(p, "ublVersion"), "2074")
-    serie = r.text(doc, "serie", p, required=True, code="0006")
-    correlativo = _correlativo(r, doc, p)
-    emision = r.moment(doc, "fechaEmision", p, required=True, code="1010", invalid_code="1009")
-    moneda = r.text(doc, "tipoMoneda", p) or "PEN"
-    company = _issuer(r, doc, p, issuer)
-    customer = _customer(r, doc, p)
-    lines = _lines(r, doc, p, quantity_code="2580" if is_note else "2025")
-    extras = print_extras(doc, request.parameters)
-    payment = _payment(r, doc, p, moneda, extras)
-    totals = _totals(r, doc, p, _TOTALS if is_note else _TOTALS + _INVOICE_TOTALS)
-    percepcion = _perception(r, doc, p)
-    guias = _references(r, doc, p, "guias")
-    related = _references(r, doc, p, "relDocs", number_code="1057", type_code="1058")
-    legends = _legends(r, doc, p)
-    orden_compra = r.text(doc, "compra", p)
-    note = _note_reference(r, doc, p, tipo) if is_note else None
-    invoice = _InvoiceFields() if is_note else _invoice_fields(r, doc, p, extras)
-    _reject_unsupported(r, doc, p, is_note)
-    r.problems.raise_if_errors()
+        doc.error(f"{doc.at('ublVersion')} must be 2.1, not {ubl!r}", "ublVersion", "2074")
+    serie = doc.text("serie", required=True, code="0006")
+    correlativo = _correlativo(doc)
+    emision = doc.moment("fechaEmision", required=True, code="1010", invalid_code="1009")
+    moneda = doc.text("tipoMoneda") or "PEN"
+    company = _issuer(doc, issuer)
+    customer = _customer(doc)
+    lines = _lines(doc, quantity_code="2580" if is_note else "2025")
+    extras = print_extras(doc.data, request.parameters)
+    payment = _payment(doc, moneda, extras)
+    totals = _totals(doc, _TOTALS if is_note else _TOTALS + _INVOICE_TOTALS)
+    percepcion = _perception(doc)
+    guias = _references(doc, "guias")
+    related = _references(doc, "relDocs", number_code="1057", type_code="1058")
+    legends = _legends(doc)
+    orden_compra = doc.text("compra")
+    note = _note_reference(doc, tipo) if is_note else None
+    invoice = _InvoiceFields() if is_note else _invoice_fields(doc, extras)
+    _reject_unsupported(doc, is_note)
+    doc.problems.raise_if_errors()
     # Every required value was reported above when missing, so these hold here.
     assert tipo and serie and correlativo and emision and company and customer
 
@@ -264,16 +262,16 @@ def _parse(request: _Request, issuer: Company | None, types: tuple[str, ...]) ->
     )
 
 
-def _invoice_fields(r: FieldReader, doc: JsonObject, p: str, extras: dict[str, str]) -> _InvoiceFields:
-    fields = _InvoiceFields(fecha_vencimiento=r.day(doc, "fecVencimiento", p))
-    fields.tipo_operacion = r.text(doc, "tipoOperacion", p) or fields.tipo_operacion
-    fields.allowances, fields.retencion = _document_allowances(r, doc, p)
-    fields.anticipos = _prepayments(r, doc, p)
-    fields.detraccion = _detraccion(r, doc, p, extras)
-    observacion = r.text(doc, "observacion", p)
+def _invoice_fields(doc: Fields, extras: dict[str, str]) -> _InvoiceFields:
+    fields = _InvoiceFields(fecha_vencimiento=doc.day("fecVencimiento"))
+    fields.tipo_operacion = doc.text("tipoOperacion") or fields.tipo_operacion
+    fields.allowances, fields.retencion = _document_allowances(doc)
+    fields.anticipos = _prepayments(doc)
+    fields.detraccion = _detraccion(doc, extras)
+    observacion = doc.text("observacion")
     fields.observaciones = [observacion] if observacion else []
     for key in _PRINTED_TOTALS:
-        value = r.amount(doc, key, p)
+        value = doc.amount(key)
         if value is not None:
             extras[key] = format(value, "f")
     return fields
@@ -282,49 +280,52 @@ def _invoice_fields(r: FieldReader, doc: JsonObject, p: str, extras: dict[str, s
 # -- header -------------------------------------------------------------------------------
 
 
-def _correlativo(r: FieldReader, doc: JsonObject, p: str) -> int | None:
-    text = r.text(doc, "correlativo", p, required=True, code="0009")
+def _correlativo(doc: Fields) -> int | None:
+    text = doc.text("correlativo", required=True, code="0009")
     if text is None:
         return None
     digits = text.strip()
     if not _CORRELATIVO.fullmatch(digits) or int(digits) == 0:
-        r.error(
-            f"{at(p, 'correlativo')} must be a number from 1 to 99999999, not {text!r}",
-            at(p, "correlativo"),
+        doc.error(
+            f"{doc.at('correlativo')} must be a number from 1 to 99999999, not {text!r}",
+            "correlativo",
             "1001",
         )
         return None
     return int(digits)
 
 
-def _address(r: FieldReader, obj: JsonObject, path: str, *, with_local: bool) -> Address:
+def _address(obj: Fields, *, with_local: bool) -> Address:
     return Address(
-        direccion=r.text(obj, "direccion", path),
-        ubigeo=r.text(obj, "ubigueo", path),
-        departamento=r.text(obj, "departamento", path),
-        provincia=r.text(obj, "provincia", path),
-        distrito=r.text(obj, "distrito", path),
-        urbanizacion=r.text(obj, "urbanizacion", path),
-        codigo_pais=r.text(obj, "codigoPais", path) or "PE",
-        codigo_establecimiento=r.text(obj, "codLocal", path) if with_local else None,
+        direccion=obj.text("direccion"),
+        ubigeo=obj.text("ubigueo"),
+        departamento=obj.text("departamento"),
+        provincia=obj.text("provincia"),
+        distrito=obj.text("distrito"),
+        urbanizacion=obj.text("urbanizacion"),
+        codigo_pais=obj.text("codigoPais") or "PE",
+        codigo_establecimiento=obj.text("codLocal") if with_local else None,
     )
 
 
-def _issuer(r: FieldReader, doc: JsonObject, p: str, issuer: Company | None) -> Company | None:
-    path = at(p, "company")
-    if doc.get("company") is None:
+def _issuer(doc: Fields, issuer: Company | None) -> Company | None:
+    if doc.data.get("company") is None:
         if issuer is None:
-            r.error(f"{path} is required: the request names no issuer and none is configured", path, "2676")
+            doc.error(
+                f"{doc.at('company')} is required: the request names no issuer and none is configured",
+                "company",
+                "2676",
+            )
         return copy.deepcopy(issuer)
-    obj = r.obj(doc, "company", p)
+    obj = doc.object("company")
     if obj is None:
         return None
-    ruc = r.text(obj, "ruc", path, required=True, code="2676")
+    ruc = obj.text("ruc", required=True, code="2676")
     same = issuer if issuer is not None and ruc is not None and ruc.strip() == issuer.ruc else None
-    razon_social = r.text(obj, "razonSocial", path, required=same is None, code="1037")
-    address_obj = r.obj(obj, "address", path)
+    razon_social = obj.text("razonSocial", required=same is None, code="1037")
+    address_obj = obj.object("address")
     if address_obj is not None:
-        address = _address(r, address_obj, at(path, "address"), with_local=True)
+        address = _address(address_obj, with_local=True)
     else:
         address = copy.deepcopy(same.address) if same is not None else Address()
     if ruc is None or (razon_social is None and same is None):
@@ -332,23 +333,22 @@ def _issuer(r: FieldReader, doc: JsonObject, p: str, issuer: Company | None) -> 
     return Company(
         ruc=ruc,
         razon_social=razon_social or (same.razon_social if same else ""),
-        nombre_comercial=r.text(obj, "nombreComercial", path) or (same.nombre_comercial if same else None),
+        nombre_comercial=obj.text("nombreComercial") or (same.nombre_comercial if same else None),
         address=address,
-        email=r.text(obj, "email", path) or (same.email if same else None),
-        telefono=r.text(obj, "telephone", path) or (same.telefono if same else None),
+        email=obj.text("email") or (same.email if same else None),
+        telefono=obj.text("telephone") or (same.telefono if same else None),
     )
 
 
-def _customer(r: FieldReader, doc: JsonObject, p: str) -> Customer | None:
-    obj = r.obj(doc, "client", p, required=True, code="2514")
+def _customer(doc: Fields) -> Customer | None:
+    obj = doc.object("client", required=True, code="2514")
     if obj is None:
         return None
-    path = at(p, "client")
-    tipo = r.text(obj, "tipoDoc", path, required=True, code="2015")
-    numero = r.text(obj, "numDoc", path, required=True, code="2014")
-    nombre = r.text(obj, "rznSocial", path, required=True, code="2021")
-    address_obj = r.obj(obj, "address", path)
-    address = _address(r, address_obj, at(path, "address"), with_local=False) if address_obj else None
+    tipo = obj.text("tipoDoc", required=True, code="2015")
+    numero = obj.text("numDoc", required=True, code="2014")
+    nombre = obj.text("rznSocial", required=True, code="2021")
+    address_obj = obj.object("address")
+    address = _address(address_obj, with_local=False) if address_obj else None
     if tipo is None or numero is None or nombre is None:
         return None
     return Customer(
@@ -356,120 +356,118 @@ def _customer(r: FieldReader, doc: JsonObject, p: str) -> Customer | None:
         numero_documento=numero,
         razon_social=nombre,
         address=address,
-        email=r.text(obj, "email", path),
-        telefono=r.text(obj, "telephone", path),
+        email=obj.text("email"),
+        telefono=obj.text("telephone"),
     )
 
 
 # -- lines --------------------------------------------------------------------------------
 
 
-def _lines(r: FieldReader, doc: JsonObject, p: str, *, quantity_code: str) -> list[SaleLine]:
-    entries = r.objects(doc, "details", p, required=True)
-    if isinstance(doc.get("details"), list) and not doc["details"]:
-        r.error(f"{at(p, 'details')} must have at least one line", at(p, "details"))
+def _lines(doc: Fields, *, quantity_code: str) -> list[SaleLine]:
+    entries = doc.objects("details", required=True)
+    if isinstance(doc.data.get("details"), list) and not doc.data["details"]:
+        doc.error(f"{doc.at('details')} must have at least one line", "details")
     lines = []
-    for path, obj in entries:
-        line = _line(r, obj, path, quantity_code)
+    for obj in entries:
+        line = _line(obj, quantity_code)
         if line is not None:
             lines.append(line)
     return lines
 
 
-def _line(r: FieldReader, obj: JsonObject, path: str, quantity_code: str) -> SaleLine | None:
-    descripcion = r.text(obj, "descripcion", path, required=True, code="2026")
-    cantidad = r.amount(obj, "cantidad", path, required=True, code="2580", invalid_code=quantity_code)
-    icbper = r.amount(obj, "icbper", path)
-    icbper_factor = r.amount(obj, "factorIcbper", path)
+def _line(obj: Fields, quantity_code: str) -> SaleLine | None:
+    descripcion = obj.text("descripcion", required=True, code="2026")
+    cantidad = obj.amount("cantidad", required=True, code="2580", invalid_code=quantity_code)
+    icbper = obj.amount("icbper")
+    icbper_factor = obj.amount("factorIcbper")
     has_icbper = icbper is not None and icbper != 0
     line = SaleLine(
         descripcion=descripcion or "",
         cantidad=cantidad if cantidad is not None else Decimal(0),
-        unidad=r.text(obj, "unidad", path) or "NIU",
-        tipo_afectacion_igv=r.text(obj, "tipAfeIgv", path) or "10",
-        codigo=r.text(obj, "codProducto", path),
-        codigo_sunat=r.text(obj, "codProdSunat", path),
-        codigo_gs1=r.text(obj, "codProdGS1", path),
-        valor_unitario=r.amount(obj, "mtoValorUnitario", path),
-        precio_unitario=r.amount(obj, "mtoPrecioUnitario", path),
-        valor_referencial=r.amount(obj, "mtoValorGratuito", path),
-        porcentaje_igv=r.amount(obj, "porcentajeIgv", path),
-        isc=_isc(r, obj, path),
+        unidad=obj.text("unidad") or "NIU",
+        tipo_afectacion_igv=obj.text("tipAfeIgv") or "10",
+        codigo=obj.text("codProducto"),
+        codigo_sunat=obj.text("codProdSunat"),
+        codigo_gs1=obj.text("codProdGS1"),
+        valor_unitario=obj.amount("mtoValorUnitario"),
+        precio_unitario=obj.amount("mtoPrecioUnitario"),
+        valor_referencial=obj.amount("mtoValorGratuito"),
+        porcentaje_igv=obj.amount("porcentajeIgv"),
+        isc=_isc(obj),
         icbper_factor=icbper_factor if has_icbper else None,
-        allowances=_line_allowances(r, obj, path),
-        properties=_properties(r, obj, path),
-        valor_venta=r.amount(obj, "mtoValorVenta", path),
-        base_igv=r.amount(obj, "mtoBaseIgv", path),
-        igv=r.amount(obj, "igv", path),
+        allowances=_line_allowances(obj),
+        properties=_properties(obj),
+        valor_venta=obj.amount("mtoValorVenta"),
+        base_igv=obj.amount("mtoBaseIgv"),
+        igv=obj.amount("igv"),
         icbper=icbper if has_icbper else None,
-        total_impuestos=r.amount(obj, "totalImpuestos", path),
+        total_impuestos=obj.amount("totalImpuestos"),
     )
     for key in ("otroTributo", "mtoBaseOth", "porcentajeOth"):
-        _reject_amount(r, obj, key, path, "otros tributos (9999) are not supported")
+        _reject_amount(obj, key, "otros tributos (9999) are not supported")
     if descripcion is None or cantidad is None:
         return None
     return line
 
 
-def _isc(r: FieldReader, obj: JsonObject, path: str) -> Isc | None:
-    sistema = r.text(obj, "tipSisIsc", path)
-    porcentaje = r.amount(obj, "porcentajeIsc", path)
-    base = r.amount(obj, "mtoBaseIsc", path)
-    monto = r.amount(obj, "isc", path)
+def _isc(obj: Fields) -> Isc | None:
+    sistema = obj.text("tipSisIsc")
+    porcentaje = obj.amount("porcentajeIsc")
+    base = obj.amount("mtoBaseIsc")
+    monto = obj.amount("isc")
     if not any(value for value in (porcentaje, base, monto)):
         return None
     if sistema is None:
-        r.error(f"{at(path, 'tipSisIsc')} is required when the line has ISC", at(path, "tipSisIsc"))
+        obj.error(f"{obj.at('tipSisIsc')} is required when the line has ISC", "tipSisIsc")
     if porcentaje is None:
-        r.error(f"{at(path, 'porcentajeIsc')} is required when the line has ISC", at(path, "porcentajeIsc"))
+        obj.error(f"{obj.at('porcentajeIsc')} is required when the line has ISC", "porcentajeIsc")
     if sistema is None or porcentaje is None:
         return None
     return Isc(sistema=sistema, porcentaje=porcentaje, base=base, monto=monto)
 
 
-def _charges(
-    r: FieldReader, obj: JsonObject, path: str, key: str, *, code: str
-) -> list[tuple[str, AllowanceCharge]]:
+def _charges(obj: Fields, key: str, *, code: str) -> list[tuple[Fields, AllowanceCharge]]:
     found = []
-    for entry_path, entry in r.objects(obj, key, path):
-        codigo = r.text(entry, "codTipo", entry_path, required=True, code=code)
+    for entry in obj.objects(key):
+        codigo = entry.text("codTipo", required=True, code=code)
         charge = AllowanceCharge(
             codigo=codigo or "",
-            monto=r.amount(entry, "monto", entry_path),
-            base=r.amount(entry, "montoBase", entry_path),
-            factor=r.amount(entry, "factor", entry_path),
+            monto=entry.amount("monto"),
+            base=entry.amount("montoBase"),
+            factor=entry.amount("factor"),
             is_charge=key == "cargos",
         )
         if codigo is not None:
-            found.append((entry_path, charge))
+            found.append((entry, charge))
     return found
 
 
-def _line_allowances(r: FieldReader, obj: JsonObject, path: str) -> list[AllowanceCharge]:
-    discounts = _charges(r, obj, path, "descuentos", code="3073")
-    charges = _charges(r, obj, path, "cargos", code="3073")
+def _line_allowances(obj: Fields) -> list[AllowanceCharge]:
+    discounts = _charges(obj, "descuentos", code="3073")
+    charges = _charges(obj, "cargos", code="3073")
     allowances = [charge for _, charge in discounts + charges]
-    single = r.amount(obj, "descuento", path)
-    if single and obj.get("descuentos") is None:
+    single = obj.amount("descuento")
+    if single and obj.data.get("descuentos") is None:
         allowances.insert(0, AllowanceCharge(codigo="00", monto=single, is_charge=False))
     return allowances
 
 
-def _properties(r: FieldReader, obj: JsonObject, path: str) -> list[ItemProperty]:
+def _properties(obj: Fields) -> list[ItemProperty]:
     found = []
-    for entry_path, entry in r.objects(obj, "atributos", path):
-        codigo = r.text(entry, "code", entry_path, required=True)
-        value = entry.get("value")
+    for entry in obj.objects("atributos"):
+        codigo = entry.text("code", required=True)
+        value = entry.raw("value")
         valor = scalar_text(value) if not isinstance(value, bool) else None
         if value is not None and valor is None:
-            r.error(f"{at(entry_path, 'value')} must be a string", at(entry_path, "value"))
+            entry.error(f"{entry.at('value')} must be a string", "value")
         prop = ItemProperty(
             codigo=codigo or "",
-            nombre=r.text(entry, "name", entry_path) or "",
+            nombre=entry.text("name") or "",
             valor=valor,
-            fecha_inicio=r.day(entry, "fecInicio", entry_path),
-            fecha_fin=r.day(entry, "fecFin", entry_path),
-            duracion_dias=r.integer(entry, "duracion", entry_path),
+            fecha_inicio=entry.day("fecInicio"),
+            fecha_fin=entry.day("fecFin"),
+            duracion_dias=entry.integer("duracion"),
         )
         if codigo is not None:
             found.append(prop)
@@ -479,12 +477,10 @@ def _properties(r: FieldReader, obj: JsonObject, path: str) -> list[ItemProperty
 # -- document-level blocks ----------------------------------------------------------------
 
 
-def _document_allowances(
-    r: FieldReader, doc: JsonObject, p: str
-) -> tuple[list[AllowanceCharge], Retencion | None]:
+def _document_allowances(doc: Fields) -> tuple[list[AllowanceCharge], Retencion | None]:
     allowances: list[AllowanceCharge] = []
     retencion: Retencion | None = None
-    for path, charge in _charges(r, doc, p, "descuentos", code="3072"):
+    for entry, charge in _charges(doc, "descuentos", code="3072"):
         if charge.codigo.strip() != RETENCION_CODE:
             allowances.append(charge)
         elif retencion is None:
@@ -492,33 +488,32 @@ def _document_allowances(
             if charge.factor is not None:
                 retencion.factor = charge.factor
         else:
-            r.error(f"{path} repeats the retención (codTipo 62): a document has one", path)
-    allowances.extend(charge for _, charge in _charges(r, doc, p, "cargos", code="3072"))
+            entry.error(f"{entry.path} repeats the retención (codTipo 62): a document has one")
+    allowances.extend(charge for _, charge in _charges(doc, "cargos", code="3072"))
     return allowances, retencion
 
 
-def _prepayments(r: FieldReader, doc: JsonObject, p: str) -> list[Prepayment]:
+def _prepayments(doc: Fields) -> list[Prepayment]:
     found = []
-    for path, obj in r.objects(doc, "anticipos", p):
-        tipo = r.text(obj, "tipoDocRel", path, required=True, code="2505")
-        numero = r.text(obj, "nroDocRel", path, required=True, code="2522")
-        monto = r.amount(obj, "total", path, required=True, code="2503")
+    for obj in doc.objects("anticipos"):
+        tipo = obj.text("tipoDocRel", required=True, code="2505")
+        numero = obj.text("nroDocRel", required=True, code="2522")
+        monto = obj.amount("total", required=True, code="2503")
         if tipo is not None and numero is not None and monto is not None:
             found.append(Prepayment(tipo_documento=tipo, numero=numero, monto=monto))
     return found
 
 
-def _detraccion(r: FieldReader, doc: JsonObject, p: str, extras: dict[str, str]) -> Detraccion | None:
-    obj = r.obj(doc, "detraccion", p)
+def _detraccion(doc: Fields, extras: dict[str, str]) -> Detraccion | None:
+    obj = doc.object("detraccion")
     if obj is None:
         return None
-    path = at(p, "detraccion")
-    codigo = r.text(obj, "codBienDetraccion", path, required=True, code="3127")
-    porcentaje = r.amount(obj, "percent", path, required=True)
-    cuenta = r.text(obj, "ctaBanco", path, required=True, code="3034")
-    monto = r.amount(obj, "mount", path, invalid_code="3035")
-    medio = r.text(obj, "codMedioPago", path) or "001"
-    reference = r.amount(obj, "valueRef", path)
+    codigo = obj.text("codBienDetraccion", required=True, code="3127")
+    porcentaje = obj.amount("percent", required=True)
+    cuenta = obj.text("ctaBanco", required=True, code="3034")
+    monto = obj.amount("mount", invalid_code="3035")
+    medio = obj.text("codMedioPago") or "001"
+    reference = obj.amount("valueRef")
     if reference is not None:
         extras["detraccion.valueRef"] = format(reference, "f")
     if codigo is None or porcentaje is None or cuenta is None:
@@ -528,66 +523,61 @@ def _detraccion(r: FieldReader, doc: JsonObject, p: str, extras: dict[str, str])
     )
 
 
-def _perception(r: FieldReader, doc: JsonObject, p: str) -> Percepcion | None:
-    obj = r.obj(doc, "perception", p)
+def _perception(doc: Fields) -> Percepcion | None:
+    obj = doc.object("perception")
     if obj is None:
         return None
-    path = at(p, "perception")
-    codigo = r.text(obj, "codReg", path, required=True)
-    factor = r.amount(obj, "porcentaje", path, required=True)
+    codigo = obj.text("codReg", required=True)
+    factor = obj.amount("porcentaje", required=True)
     percepcion = Percepcion(
         codigo=codigo or "",
         factor=factor if factor is not None else Decimal(0),
-        base=r.amount(obj, "mtoBase", path),
-        monto=r.amount(obj, "mto", path),
-        total=r.amount(obj, "mtoTotal", path),
+        base=obj.amount("mtoBase"),
+        monto=obj.amount("mto"),
+        total=obj.amount("mtoTotal"),
     )
     return percepcion if codigo is not None and factor is not None else None
 
 
 def _references(
-    r: FieldReader,
-    doc: JsonObject,
-    p: str,
-    key: str,
-    *,
-    number_code: str | None = None,
-    type_code: str | None = None,
+    doc: Fields, key: str, *, number_code: str | None = None, type_code: str | None = None
 ) -> list[DocumentReference]:
     found = []
-    for path, obj in r.objects(doc, key, p):
-        tipo = r.text(obj, "tipoDoc", path, required=True, code=type_code)
-        numero = r.text(obj, "nroDoc", path, required=True, code=number_code)
+    for obj in doc.objects(key):
+        tipo = obj.text("tipoDoc", required=True, code=type_code)
+        numero = obj.text("nroDoc", required=True, code=number_code)
         if tipo is not None and numero is not None:
             found.append(DocumentReference(tipo_documento=tipo, numero=numero))
     return found
 
 
-def _legends(r: FieldReader, doc: JsonObject, p: str) -> list[Legend]:
+def _legends(doc: Fields) -> list[Legend]:
     found = []
-    for path, obj in r.objects(doc, "legends", p):
-        codigo = r.text(obj, "code", path, required=True)
-        valor = r.text(obj, "value", path, required=True)
+    for obj in doc.objects("legends"):
+        codigo = obj.text("code", required=True)
+        valor = obj.text("value", required=True)
         if codigo is not None and valor is not None:
             found.append(Legend(codigo=codigo, valor=valor))
     return found
 
 
-def _totals(r: FieldReader, doc: JsonObject, p: str, keys: tuple[tuple[str, str], ...]) -> SaleTotals:
+def _totals(doc: Fields, keys: tuple[tuple[str, str], ...]) -> SaleTotals:
     totals = SaleTotals()
     for key, attribute in keys:
-        setattr(totals, attribute, r.amount(doc, key, p))
+        setattr(totals, attribute, doc.amount(key))
     return totals
 
 
-def _note_reference(r: FieldReader, doc: JsonObject, p: str, tipo: str | None) -> NoteReference | None:
-    codigo = r.text(doc, "codMotivo", p, required=True, code="2128")
-    motivo = r.text(doc, "desMotivo", p, required=True, code="2136")
-    tipo_afectado = r.text(doc, "tipDocAfectado", p, required=True, code="2583")
+def _note_reference(doc: Fields, tipo: str | None) -> NoteReference | None:
+    codigo = doc.text("codMotivo", required=True, code="2128")
+    motivo = doc.text("desMotivo", required=True, code="2136")
+    tipo_afectado = doc.text("tipDocAfectado", required=True, code="2583")
     number_key = (
-        "numDocAfectado" if doc.get("numDocfectado") is None and "numDocAfectado" in doc else "numDocfectado"
+        "numDocAfectado"
+        if doc.data.get("numDocfectado") is None and "numDocAfectado" in doc.data
+        else "numDocfectado"
     )
-    numero = r.text(doc, number_key, p, required=True, code="2205" if tipo == NOTA_DEBITO else "2117")
+    numero = doc.text(number_key, required=True, code="2205" if tipo == NOTA_DEBITO else "2117")
     if codigo is None or motivo is None or tipo_afectado is None or numero is None:
         return None
     return NoteReference(
@@ -604,36 +594,36 @@ def _forma(tipo: str) -> str:
     return {"contado": "Contado", "credito": "Credito"}.get(plain, tipo.strip())
 
 
-def _payment(
-    r: FieldReader, doc: JsonObject, p: str, moneda: str, extras: dict[str, str]
-) -> PaymentTerms | None:
+def _payment(doc: Fields, moneda: str, extras: dict[str, str]) -> PaymentTerms | None:
     cuotas = []
-    for path, obj in r.objects(doc, "cuotas", p):
-        monto = r.amount(obj, "monto", path, required=True, code="3254", invalid_code="3253")
-        fecha = r.day(obj, "fechaPago", path, required=True, code="3256", invalid_code="3255")
-        cuota_moneda = r.text(obj, "moneda", path)
+    for obj in doc.objects("cuotas"):
+        monto = obj.amount("monto", required=True, code="3254", invalid_code="3253")
+        fecha = obj.day("fechaPago", required=True, code="3256", invalid_code="3255")
+        cuota_moneda = obj.text("moneda")
         if monto is not None and fecha is not None:
             cuotas.append(Installment(monto=monto, fecha_pago=fecha, moneda=cuota_moneda))
 
-    forma_pago = doc.get("formaPago")
-    path = at(p, "formaPago")
+    forma_pago = doc.data.get("formaPago")
     if forma_pago is None:
         return PaymentTerms(forma="Credito", cuotas=cuotas) if cuotas else None
     if isinstance(forma_pago, Mapping):
-        tipo = r.text(forma_pago, "tipo", path, required=True, code="3245")
-        monto = r.amount(forma_pago, "monto", path, invalid_code="3250")
-        currency = r.text(forma_pago, "moneda", path)
+        obj = doc.object("formaPago")
+        assert obj is not None  # a mapping, just checked
+        tipo = obj.text("tipo", required=True, code="3245")
+        monto = obj.amount("monto", invalid_code="3250")
+        currency = obj.text("moneda")
         if currency is not None and currency.strip() != moneda:
-            r.error(
-                f"{at(path, 'moneda')} must be the document's currency {moneda}, not {currency!r}",
-                at(path, "moneda"),
+            obj.error(
+                f"{obj.at('moneda')} must be the document's currency {moneda}, not {currency!r}",
+                "moneda",
                 "2071",
             )
         return PaymentTerms(forma=_forma(tipo or ""), monto=monto, cuotas=cuotas)
     if isinstance(forma_pago, list):
         extras["formaPago"] = payments_text(forma_pago)
+        path = doc.at("formaPago")
         credit = [
-            (f"{path}[{index}]", entry)
+            Fields(entry, item(path, index), doc.problems, LENIENCY)
             for index, entry in enumerate(forma_pago)
             if isinstance(entry, Mapping)
             and isinstance(entry.get("tipo"), str)
@@ -641,33 +631,32 @@ def _payment(
         ]
         if not credit and not cuotas:
             return PaymentTerms(forma="Contado")
-        amounts = [r.amount(entry, "monto", entry_path, invalid_code="3250") for entry_path, entry in credit]
+        amounts = [entry.amount("monto", invalid_code="3250") for entry in credit]
         declared = [amount for amount in amounts if amount is not None]
         return PaymentTerms(
             forma="Credito", monto=sum(declared, Decimal(0)) if declared else None, cuotas=cuotas
         )
-    r.error(f"{path} must be an object or a list", path, "3245")
+    doc.error(f"{doc.at('formaPago')} must be an object or a list", "formaPago", "3245")
     return None
 
 
 # -- what the domain cannot carry ---------------------------------------------------------
 
 
-def _reject_amount(r: FieldReader, obj: JsonObject, key: str, path: str, reason: str) -> None:
-    value = r.amount(obj, key, path)
-    if value:
-        r.error(f"{at(path, key)}: {reason}", at(path, key))
+def _reject_amount(obj: Fields, key: str, reason: str) -> None:
+    if obj.amount(key):
+        obj.error(f"{obj.at(key)}: {reason}", key)
 
 
-def _reject_unsupported(r: FieldReader, doc: JsonObject, p: str, is_note: bool) -> None:
+def _reject_unsupported(doc: Fields, is_note: bool) -> None:
     for key in ("mtoOtrosTributos", "mtoBaseOth"):
-        _reject_amount(r, doc, key, p, "otros tributos (9999) are not supported")
+        _reject_amount(doc, key, "otros tributos (9999) are not supported")
     if is_note:
         return
     for key, what in (
         ("guiaEmbebida", "factura-guía (guiaEmbebida)"),
         ("direccionEntrega", "direccionEntrega"),
     ):
-        value = doc.get(key)
+        value = doc.data.get(key)
         if value is not None and value != {} and value != []:
-            r.error(f"{at(p, key)}: {what} is not supported", at(p, key))
+            doc.error(f"{doc.at(key)}: {what} is not supported", key)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from yupana.dialects.native.reader import Fields
+from yupana.dialects.json_fields import Fields
 from yupana.domain.party import Address, Company
 from yupana.domain.problems import InvalidDocument, Problems
 

@@ -22,8 +22,8 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 
+from yupana.dialects.json_fields import Fields, item
 from yupana.dialects.native.issuer import read_address, read_company
-from yupana.dialects.native.reader import Fields, item
 from yupana.domain.party import Address, Company, Customer
 from yupana.domain.problems import InvalidDocument, Problem, Problems
 from yupana.domain.sale import (

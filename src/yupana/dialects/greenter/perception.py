@@ -1,0 +1,51 @@
+"""Greenter / Lycet JSON → comprobante de percepción (40): Greenter's ``Perception`` model, as
+Lycet's ``/perception/*`` endpoints take it (its cliente is the key ``proveedor``). The mapping
+and where Greenter's XML is wrong are described in ``greenter.agent_documents``."""
+
+from __future__ import annotations
+
+from yupana.dialects.greenter import agent_documents
+from yupana.domain.party import Company
+from yupana.domain.perception import (
+    PERCEPCION,
+    PerceivedDocument,
+    PerceptionDocument,
+    PerceptionPayment,
+    PerceptionTotals,
+)
+
+__all__ = ["parse_perception", "translate_path"]
+
+PERCEPTION_JSON = agent_documents.GreenterFamily(
+    tipo_documento=PERCEPCION,
+    receiver="cliente",
+    payments_key="cobros",
+    date_key="fechaPercepcion",
+    amount_key="impPercibido",
+    net_key="impCobrar",
+    total_net_key="impCobrado",
+    date_name="fecha_percepcion",
+    amount_name="percibido",
+    net_name="cobrado",
+    make_document=PerceptionDocument,
+    make_related=PerceivedDocument,
+    make_payment=PerceptionPayment,
+    make_totals=PerceptionTotals,
+    receiver_missing="2679",
+    payment_date_missing="2702",
+    payment_amount_missing="2699",
+)
+
+
+def parse_perception(body: object, issuer: Company | None) -> PerceptionDocument:
+    """The comprobante de percepción of a Lycet request; ``InvalidDocument`` lists every
+    structural problem with its path in Lycet's terms (``details[0].cobros[0].importe``)."""
+    doc = agent_documents.parse(PERCEPTION_JSON, body, issuer)
+    assert isinstance(doc, PerceptionDocument)
+    return doc
+
+
+def translate_path(domain_path: str, body: object = None) -> str:
+    """The Lycet path of a field named by its domain path (``cliente.numero_documento`` →
+    ``proveedor.numDoc``, ``documents[0].payments[0].percibido`` → ``details[0].impPercibido``)."""
+    return agent_documents.translate_path(PERCEPTION_JSON, domain_path, body)
