@@ -1,0 +1,1 @@
+"""Talking to SUNAT or an OSE: SOAP billService/billConsultService, GRE REST, ZIP files, CDRs."""
