@@ -2,6 +2,12 @@
 
 The three differ in the quantity element and in the place of ``cac:AllowanceCharge`` (before the
 line's ``cac:TaxTotal`` on an invoice line, after it on note lines), as their XSD sequences say.
+
+Most lines are plain: a quantity, a value, a price, one IGV subtotal, a description and perhaps
+the seller's code. Their shape (unit, currency, price type, afectación, rate, code or not)
+repeats from line to line, so a plain line is pasted whole from a template of its shape, built
+by :func:`build_line` itself, and only its numbers and texts are written; every other line is
+built element by element.
 """
 
 from __future__ import annotations
@@ -158,7 +164,96 @@ def write_line(
 ) -> Element:
     """One document line: number, quantity and unit, valor de venta, unit price with taxes (or
     the reference value of a free line), transport data (1004), discounts and charges, taxes,
-    item and unit value."""
+    item and unit value. Exactly what :func:`build_line` writes."""
+    if transport is None:
+        key = _plain_shape(kind, line, currency)
+        if key is not None:
+            return _paste_plain(parent, key, number, line, currency, path)
+    return build_line(parent, kind, number, line, currency, path, transport)
+
+
+_PlainShape = tuple[LineKind, str, str, str | None, str, Decimal | None, bool]
+_PLAIN_LINES: dict[_PlainShape, Element] = {}
+
+
+def _plain_shape(kind: LineKind, line: SaleLine, currency: str) -> _PlainShape | None:
+    """The shape of a plain line (see the module notes), ``None`` for any other line and for a
+    line missing an amount (:func:`build_line` then reports it)."""
+    if (
+        line.allowances
+        or line.isc is not None
+        or line.icbper is not None
+        or line.properties
+        or has_text(line.codigo_gs1)
+        or has_text(line.codigo_sunat)
+        or line.valor_venta is None
+        or line.total_impuestos is None
+        or line.base_igv is None
+        or line.valor_unitario is None
+        or line.tipo_afectacion_igv not in code_lists.SCHEME_BY_AFECTACION
+    ):
+        return None
+    if line.gratuita:
+        pricing = VALOR_REFERENCIAL if line.valor_referencial is not None else None
+    else:
+        pricing = PRECIO_UNITARIO if line.precio_unitario is not None else None
+    # Equal rates are written alike (``formats.rate``), so the rate's value is a sound key.
+    return (
+        kind,
+        line.unidad,
+        currency,
+        pricing,
+        line.tipo_afectacion_igv,
+        line.porcentaje_igv,
+        has_text(line.codigo),
+    )
+
+
+def _paste_plain(
+    parent: Element, key: _PlainShape, number: int, line: SaleLine, currency: str, path: str
+) -> Element:
+    """A plain line pasted from the template of its shape; every number and text that is not
+    part of the shape is written here, in the places :func:`build_line` puts them."""
+    template = _PLAIN_LINES.get(key)
+    if template is None:
+        template = remembered(
+            _PLAIN_LINES,
+            key,
+            lambda: build_line(template_holder(), key[0], number, line, currency, path),
+        )
+    element = paste(parent, template)
+    element[0].text = str(number)
+    element[1].text = formats.quantity(line.cantidad)
+    element[2].text = formats.amount(line.valor_venta)  # type: ignore[arg-type]
+    at = 3
+    pricing = key[3]
+    if pricing is not None:
+        value = line.valor_referencial if pricing == VALOR_REFERENCIAL else line.precio_unitario
+        element[3][0][0].text = formats.unit_value(value)  # type: ignore[arg-type]
+        at = 4
+    taxes = element[at]
+    taxes[0].text = formats.amount(line.total_impuestos)  # type: ignore[arg-type]
+    subtotal = taxes[1]
+    subtotal[0].text = formats.amount(line.base_igv)  # type: ignore[arg-type]
+    subtotal[1].text = formats.amount(line.igv if line.igv is not None else ZERO)
+    item = element[at + 1]
+    item[0].text = formats.clean(line.descripcion)
+    if key[6]:
+        item[1][0].text = formats.clean(line.codigo)  # type: ignore[arg-type]
+    element[at + 2][0].text = formats.unit_value(line.valor_unitario)  # type: ignore[arg-type]
+    return element
+
+
+def build_line(
+    parent: Element,
+    kind: LineKind,
+    number: int,
+    line: SaleLine,
+    currency: str,
+    path: str,
+    transport: DetraccionTransporte | None = None,
+) -> Element:
+    """:func:`write_line`, element by element."""
     element = sub(parent, kind.tag)
     code(element, CBC.ID, str(number))
     code(element, kind.quantity_tag, formats.quantity(line.cantidad), _unit(line.unidad))
