@@ -34,6 +34,8 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/build_sign.py
+	$(BIN)/python bench/summary.py
+	$(BIN)/python bench/despatch.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

@@ -169,8 +169,7 @@ class Fields:
         self.problems = problems
         self.leniency = leniency
         self._blank_is_absent = leniency.blank_is_absent  # looked up on every read: kept at hand
-        # The fields read so far, kept only when unknown fields are reported.
-        self._seen: set[str] | None = None if leniency.ignore_unknown_fields else set()
+        self._seen: set[str] = set()
 
     @classmethod
     def open(
@@ -214,9 +213,7 @@ class Fields:
     def raw(self, name: str) -> object:
         """The value of ``name``, marking it as read; ``None`` when absent or null (or blank, when
         blank is absent)."""
-        seen = self._seen
-        if seen is not None:
-            seen.add(name)
+        self._seen.add(name)
         value = self.data.get(name)
         if self._blank_is_absent and value.__class__ is str and (not value or value.isspace()):  # type: ignore[union-attr]
             return None
@@ -224,12 +221,11 @@ class Fields:
 
     def ignore(self, *names: str) -> None:
         """Accept these fields without reading them (e.g. ``$schema``)."""
-        if self._seen is not None:
-            self._seen.update(names)
+        self._seen.update(names)
 
     def close(self) -> None:
         """Report every field nobody read, unless the leniency ignores unknown fields."""
-        if self._seen is None:
+        if self.leniency.ignore_unknown_fields:
             return
         for key in self.data:
             if key not in self._seen:
@@ -577,7 +573,7 @@ class Fields:
             return {}
         result: dict[str, str] = {}
         for key, value in fields.data.items():
-            fields.ignore(str(key))
+            fields._seen.add(key)
             if isinstance(value, str):
                 result[str(key)] = value
             else:
