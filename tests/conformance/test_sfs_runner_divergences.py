@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,9 +18,11 @@ from lxml import etree
 
 from yupana import calc
 from yupana.dialects.native.issuer import parse_issuer
+from yupana.dialects.native.voided import parse_voided
 from yupana.dialects.registry import dialect as sale_dialect
 from yupana.signing.xmldsig import Signer
 from yupana.ubl.sale import build_sale
+from yupana.ubl.voided import build_voided
 from yupana.validation.sfs import (
     KNOWN_DIVERGENCES,
     NS,
@@ -33,7 +35,8 @@ from paths import ROOT, SFS_RULES, SUNAT
 
 pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need the optional dependency saxonche")
 
-TODAY = datetime.now(ZoneInfo("America/Lima")).date().isoformat()
+LIMA_TODAY = datetime.now(ZoneInfo("America/Lima")).date()
+TODAY = LIMA_TODAY.isoformat()
 ISSUER = parse_issuer(json.loads((ROOT / "examples" / "issuer.json").read_bytes(), parse_float=Decimal))
 RUC_CUSTOMER = {
     "tipo_documento": "6",
@@ -92,10 +95,19 @@ def boleta(**changes: Any) -> dict[str, Any]:
 def test_every_divergence_is_documented() -> None:
     keys = [d.key for d in KNOWN_DIVERGENCES]
     assert len(keys) == len(set(keys))
-    assert {"igv-tasa-especial-10.5", "factura-credito-cuotas", "factura-detraccion-forma-pago"} <= set(keys)
+    assert {
+        "igv-tasa-especial-10.5",
+        "factura-credito-cuotas",
+        "factura-detraccion-forma-pago",
+        "baja-tipos-30-34-42",
+        "reversion-liquidacion-compra-04",
+        "reversion-motivo-longitud",
+    } <= set(keys)
     for divergence in KNOWN_DIVERGENCES:
         assert divergence.summary and divergence.codes and divergence.document_types
-        assert (divergence.repair is None) or (divergence.keeps is None and not divergence.deferred)
+        assert (divergence.repair is None) or (
+            divergence.keeps is None and not divergence.deferred and divergence.server_report is None
+        )
         assert divergence.deferred <= divergence.codes
     documented = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     assert all(f"`{key}`" in documented for key in keys)
@@ -323,6 +335,181 @@ def test_wrong_detraccion_code_is_still_observed(validator: SfsValidator, build:
     verdict = validator.check(xml)
     assert codes(verdict) == (None, ["3129"])
     assert 'valor: "028"' in verdict.problems.warnings[0].message
+
+
+# -- comunicación de baja (RA) and resumen de reversiones (RR) -----------------------------------
+
+SAC_LINE = "sac:VoidedDocumentsLine"
+
+
+@pytest.fixture(scope="module")
+def build_voided_xml(test_signer: Signer) -> Build:
+    """Signed XML of a native RA/RR body, optionally edited before signing."""
+
+    def make(tipo: str, *lines: dict[str, Any], edit: Edit | None = None) -> bytes:
+        body = {
+            "tipo_documento": tipo,
+            "correlativo": 1,
+            "fecha_generacion": TODAY,
+            "fecha_referencia": (LIMA_TODAY - timedelta(days=1)).isoformat(),
+            "lines": list(lines),
+        }
+        root = build_voided(parse_voided(body, ISSUER))
+        if edit is not None:
+            edit(root)
+        test_signer.sign(root)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+    return make
+
+
+def voided_line(
+    tipo: str, serie: str, correlativo: int, motivo: str = "ERROR EN EL RUC DEL CLIENTE"
+) -> dict[str, Any]:
+    return {"tipo_documento": tipo, "serie": serie, "correlativo": correlativo, "motivo": motivo}
+
+
+def _set_line(index: int, tag: str, value: str) -> Edit:
+    def edit(root: etree._Element) -> None:
+        node = root.findall(SAC_LINE, NS)[index].find(tag, NS)
+        assert node is not None
+        node.text = value
+
+    return edit
+
+
+@pytest.mark.parametrize("tipo", ["30", "34", "42"])
+def test_baja_of_types_30_34_42(validator: SfsValidator, build_voided_xml: Build, tipo: str) -> None:
+    xml = build_voided_xml("RA", voided_line(tipo, "F001", 1))
+    raw = validator.check(xml, divergences=False)
+    assert raw.code == "2308"
+    assert f'valor: "{tipo}"' in raw.problems.errors[0].message
+    verdict = validator.check(xml)
+    assert verdict.sfs_code == "2308"
+    assert verdict.accepted and verdict.problems.items == []
+    assert verdict.divergences == ("baja-tipos-30-34-42",)
+
+
+def test_baja_of_several_types(validator: SfsValidator, build_voided_xml: Build) -> None:
+    xml = build_voided_xml(
+        "RA", voided_line("01", "F001", 1), voided_line("34", "F001", 2), voided_line("42", "F002", 3)
+    )
+    assert validator.check(xml, divergences=False).code == "2308"
+    verdict = validator.check(xml)
+    assert verdict.accepted and verdict.problems.items == []
+
+
+def test_baja_of_a_type_sunat_does_not_take_is_still_rejected(
+    validator: SfsValidator, build_voided_xml: Build
+) -> None:
+    # the 30 passes, the guía (09) on the next line is SUNAT's 2308
+    xml = build_voided_xml(
+        "RA",
+        voided_line("30", "F001", 1),
+        voided_line("01", "F001", 2),
+        edit=_set_line(1, "cbc:DocumentTypeCode", "09"),
+    )
+    verdict = validator.check(xml)
+    assert verdict.code == "2308"
+    assert 'valor: "09"' in verdict.problems.errors[0].message
+
+
+def test_baja_rules_after_the_deferred_type_still_run(
+    validator: SfsValidator, build_voided_xml: Build
+) -> None:
+    # a 30 with a boleta serie: the stylesheet stops at 2308 on its own, the validator reaches 2310
+    xml = build_voided_xml(
+        "RA", voided_line("30", "F001", 1), edit=_set_line(0, "sac:DocumentSerialID", "B001")
+    )
+    assert validator.check(xml, divergences=False).code == "2308"
+    verdict = validator.check(xml)
+    assert verdict.sfs_code == "2308"
+    assert verdict.code == "2310"
+
+
+@pytest.mark.parametrize("serie", ["L001", "0001"])
+def test_reversion_of_a_liquidacion_de_compra(
+    validator: SfsValidator, build_voided_xml: Build, serie: str
+) -> None:
+    xml = build_voided_xml("RR", voided_line("20", "R001", 1), voided_line("04", serie, 2))
+    raw = validator.check(xml, divergences=False)
+    assert raw.code == "2308"
+    verdict = validator.check(xml)
+    assert verdict.accepted and verdict.problems.items == []
+    assert verdict.divergences == ("reversion-liquidacion-compra-04",)
+
+
+def test_liquidacion_de_compra_with_a_wrong_serie_is_rejected_with_2345(
+    validator: SfsValidator, build_voided_xml: Build
+) -> None:
+    xml = build_voided_xml(
+        "RR", voided_line("04", "L001", 1), edit=_set_line(0, "sac:DocumentSerialID", "F001")
+    )
+    assert validator.check(xml, divergences=False).code == "2308"
+    verdict = validator.check(xml)
+    assert verdict.code == "2345"
+    (error,) = verdict.problems.errors
+    assert 'valor: "F001"' in error.message
+    assert error.path == "sac:VoidedDocumentsLine/sac:DocumentSerialID"
+
+
+def test_reversion_of_a_type_sunat_does_not_take_is_still_rejected(
+    validator: SfsValidator, build_voided_xml: Build
+) -> None:
+    xml = build_voided_xml(
+        "RR",
+        voided_line("04", "L001", 1),
+        voided_line("20", "R001", 2),
+        edit=_set_line(1, "cbc:DocumentTypeCode", "01"),
+    )
+    verdict = validator.check(xml)
+    assert verdict.code == "2308"
+
+
+MOTIVOS_OUT_OF_SHAPE = {
+    "short": "NO",
+    "long": "ERROR EN EL RUC DEL CLIENTE " * 4,
+    "two lines": "ERROR EN EL RUC\nDEL CLIENTE",
+}
+
+
+@pytest.mark.parametrize("motivo", MOTIVOS_OUT_OF_SHAPE.values(), ids=MOTIVOS_OUT_OF_SHAPE.keys())
+def test_reversion_motivo_out_of_shape_is_an_observation(
+    validator: SfsValidator, build_voided_xml: Build, motivo: str
+) -> None:
+    xml = build_voided_xml(
+        "RR",
+        voided_line("20", "R001", 1),
+        voided_line("40", "P001", 2),
+        edit=_set_line(1, "sac:VoidReasonDescription", motivo),
+    )
+    assert validator.check(xml, divergences=False).code == "2314"
+    verdict = validator.check(xml)
+    assert codes(verdict) == (None, ["4203"])
+    assert verdict.problems.warnings[0].path == "sac:VoidedDocumentsLine/sac:VoidReasonDescription"
+    assert verdict.divergences == ("reversion-motivo-longitud",)
+
+
+def test_reversion_without_motivo_is_still_rejected(validator: SfsValidator, build_voided_xml: Build) -> None:
+    xml = build_voided_xml(
+        "RR", voided_line("20", "R001", 1), edit=_set_line(0, "sac:VoidReasonDescription", "")
+    )
+    assert validator.check(xml, divergences=False).code == "2315"
+    assert validator.check(xml).code == "2315"
+
+
+def test_reversion_with_every_divergence(validator: SfsValidator, build_voided_xml: Build) -> None:
+    # a short motivo on a liquidación de compra, then a factura that has no place in an RR
+    xml = build_voided_xml(
+        "RR",
+        voided_line("04", "L001", 1, "NO"),
+        voided_line("20", "R001", 2),
+        edit=_set_line(1, "cbc:DocumentTypeCode", "01"),
+    )
+    assert validator.check(xml, divergences=False).code == "2308"
+    verdict = validator.check(xml)
+    assert codes(verdict) == ("2308", ["4203"])
+    assert set(verdict.divergences) == {"reversion-liquidacion-compra-04", "reversion-motivo-longitud"}
 
 
 # -- rejections whose SUNAT text names no code ---------------------------------------------------

@@ -193,3 +193,35 @@ def test_bad_algorithm_setting_is_usage_error(tmp_path: Path, pfx: Path) -> None
     )  # fmt: skip
     assert proc.returncode == 2
     assert "md5" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_two_inputs_naming_one_document_do_not_overwrite(tmp_path: Path, pfx: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    body = (ROOT / "examples" / "documents" / "factura-minima.json").read_text()
+    (src / "a.json").write_text(body)
+    (src / "b.json").write_text(body.replace('"100.00"', '"200.00"'))
+    out = tmp_path / "out"
+    proc = yupana(
+        "xml", "build", "--issuer", str(ISSUER), "--cert", str(pfx), "--cert-password", "secret",
+        "--out", str(out), str(src),
+    )  # fmt: skip
+    assert proc.returncode == 1
+    first, second = lines(proc)
+    assert first["errors"] == [] and first["file"]
+    assert second["file"] is None and "already produced" in second["errors"][0]["message"]
+    assert [p.name for p in out.iterdir()] == [Path(first["file"]).name]
+    assert b">118.00<" in Path(first["file"]).read_bytes()  # the first input's document stands
+
+
+def test_facturadorpro_summary_bodies_need_the_server(tmp_path: Path, pfx: Path) -> None:
+    src = tmp_path / "resumen.json"
+    src.write_bytes(
+        fixture_json(FIXTURES / "facturadorpro" / "official_examples" / "resumen_diario.json", "x")
+    )
+    proc = yupana(
+        "xml", "build", "--dialect", "facturadorpro", "--issuer", str(ISSUER), "--cert", str(pfx),
+        "--cert-password", "secret", "--out", str(tmp_path / "out"), str(src),
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "only the server" in lines(proc)[0]["errors"][0]["message"]

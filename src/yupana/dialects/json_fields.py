@@ -16,7 +16,8 @@ body was parsed without ``parse_float=Decimal``; it is taken by its shortest rep
 by its binary value. ``null`` and an absent key always mean "not given".
 
 How forgiving a dialect is, is a ``Leniency``: each option names one thing a wire format's
-clients send that a strict reader refuses. ``STRICT`` has them all off.
+clients send that Yupana's own format refuses. ``STRICT`` (every option at its default) is that
+format's reading.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ LIMA = _lima_zone()
 
 @dataclass(frozen=True, slots=True)
 class Leniency:
-    """What a reader accepts beyond strict JSON types. Every option is off in ``STRICT``."""
+    """What a reader accepts beyond strict JSON types; the defaults are ``STRICT``."""
 
     # A blank string ("", "  ") means "not given" for every kind of field; when off, only a
     # text field takes it so (a blank number is then unreadable).
@@ -181,13 +182,20 @@ class Fields:
         *,
         code: str | None = None,
     ) -> Fields | None:
-        """The object ``value``, or ``None`` (and a problem) when it is not a JSON object."""
+        """The object ``value``, or ``None`` (and a problem) when it is not a JSON object.
+
+        When the leniency ignores unknown fields, the reader (and every object read from it) does
+        not keep track of the fields read, which nobody will ask for.
+        """
         if not isinstance(value, Mapping):
             problems.error(f"expected an object, got {type_name(value)}", path, code)
             return None
+        if leniency.ignore_unknown_fields and cls is Fields:
+            return _UntrackedFields(value, path, problems, leniency)
         return cls(value, path, problems, leniency)
 
     def at(self, name: str) -> str:
+        """The path of the field ``name``."""
         return f"{self.path}.{name}" if self.path else name
 
     def error(self, message: str, name: str | None = None, code: str | None = None) -> None:
@@ -201,7 +209,7 @@ class Fields:
         value = self.data.get(name)
         if value is None:
             return False
-        return not (self.leniency.blank_is_absent and isinstance(value, str) and not value.strip())
+        return not (self._blank_is_absent and isinstance(value, str) and not value.strip())
 
     def first_given(self, *names: str) -> str:
         """The first of ``names`` that carries a value (for aliases); the first name when none does."""
@@ -215,7 +223,7 @@ class Fields:
         blank is absent)."""
         self._seen.add(name)
         value = self.data.get(name)
-        if self._blank_is_absent and value.__class__ is str and (not value or value.isspace()):  # type: ignore[union-attr]
+        if self._blank_is_absent and value.__class__ is str and (not value or value.isspace()):
             return None
         return value
 
@@ -255,7 +263,7 @@ class Fields:
         """
         value = self.raw(name)
         if value.__class__ is str:
-            text = value.strip()  # type: ignore[union-attr]
+            text = value.strip()
             if text:
                 if text is not value and self.leniency.keep_spaces:  # stripped something
                     text = value
@@ -297,9 +305,11 @@ class Fields:
         """A catalog code: text, upper-cased, its digits zero-padded to ``width`` (``1`` or
         ``"1"`` → ``"01"``); one of ``allowed`` when given."""
         value = self.data.get(name)
-        if isinstance(value, Decimal | float) and value.is_finite() and value == int(value):
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
             value = int(value)  # a whole JSON number written 1.0
-        if type(value) is int and self.leniency.integers_as_text:
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if type(value) is int and (self.leniency.integers_as_text or self.leniency.numbers_as_text):
             self.raw(name)
             text: str | None = str(value)
         else:
@@ -365,10 +375,10 @@ class Fields:
             if required:
                 self._missing(name, missing_code or code)
             return None
-        if value.__class__ is Decimal and value.is_finite():  # type: ignore[attr-defined]
-            return value  # type: ignore[return-value]
+        if value.__class__ is Decimal and value.is_finite():
+            return value
         if value.__class__ is int:
-            return Decimal(value)  # type: ignore[arg-type]
+            return Decimal(value)
         number = to_decimal(value, exponents=self.leniency.exponents)
         if number is None:
             code = invalid_code or code
@@ -527,7 +537,7 @@ class Fields:
         if not isinstance(value, Mapping):
             self._wrong(name, "an object", value, code)
             return None
-        return Fields(value, self.at(name), self.problems, self.leniency)
+        return self.__class__(value, self.at(name), self.problems, self.leniency)
 
     def array(self, name: str, *, required: bool = False, code: str | None = None) -> list[object] | None:
         """The array ``name``; ``None`` when absent (a problem if required) or not an array."""
@@ -550,7 +560,7 @@ class Fields:
         path = self.at(name)
         for index, element in enumerate(elements):
             if isinstance(element, Mapping):
-                found.append(Fields(element, f"{path}[{index}]", self.problems, self.leniency))
+                found.append(self.__class__(element, f"{path}[{index}]", self.problems, self.leniency))
             else:
                 self.problems.error(f"expected an object, got {type_name(element)}", f"{path}[{index}]")
         return found
@@ -579,3 +589,15 @@ class Fields:
             else:
                 self.problems.error(f"expected a string, got {type_name(value)}", fields.at(str(key)))
         return result
+
+
+class _UntrackedFields(Fields):
+    """``Fields`` for a leniency that ignores unknown fields: reads without keeping track."""
+
+    __slots__ = ()
+
+    def raw(self, name: str) -> object:
+        value = self.data.get(name)
+        if self._blank_is_absent and value.__class__ is str and (not value or value.isspace()):
+            return None
+        return value

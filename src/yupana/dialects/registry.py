@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from yupana.domain.party import Company
-from yupana.domain.problems import Problem
+from yupana.domain.problems import InvalidDocument, Problem
 
 PathTranslator = Callable[[str], str]
 Parser = Callable[[object, Company | None], object]
@@ -53,6 +53,14 @@ def _field(body: object, key: str) -> object:
     return body.get(key) if isinstance(body, Mapping) else None
 
 
+def _code(value: object) -> str | None:
+    """A document type code as SUNAT writes it: ``9`` and ``"9"`` are ``"09"``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value).strip()
+    return text.zfill(2) if text.isdigit() and len(text) < 2 else text
+
+
 def _by_path(translate: Callable[[str], str]) -> Translator:
     return lambda body, doc: translate
 
@@ -76,7 +84,7 @@ def _native() -> Dialect:
     }
 
     def reader_for(body: object) -> Reader:
-        tipo = _field(body, "tipo_documento")
+        tipo = _code(_field(body, "tipo_documento"))
         if tipo is None:  # families whose type may be left out
             if _field(body, "fecha_generacion") is not None:
                 tipo = "RC"
@@ -105,7 +113,7 @@ def _greenter() -> Dialect:
         doc = document if isinstance(document, Mapping) else body
         if not isinstance(doc, Mapping):
             return sale
-        if doc.get("tipoDoc") in ("09", "31") or "envio" in doc:
+        if _code(doc.get("tipoDoc")) in ("09", "31") or "envio" in doc:
             return despatch_reader
         if "fecResumen" in doc:
             return summary_reader
@@ -137,8 +145,19 @@ def _facturadorpro() -> Dialect:
         "31": Reader(despatch.parse_dispatch, lambda body, doc: despatch.path_translator(body)),
     }
 
+    def needs_store(body: object, issuer: Company | None) -> object:
+        raise InvalidDocument.single(
+            "this is a body of /api/summaries or /api/voided: it names documents stored on the server "
+            "(by date or external_id), so only the server can build it",
+            "",
+        )
+
+    stored = Reader(needs_store, _by_path(lambda path: path))
+
     def reader_for(body: object) -> Reader:
-        return readers.get(str(_field(body, "codigo_tipo_documento")), sale)
+        if _field(body, "fecha_de_emision_de_documentos") is not None or _field(body, "codigo_tipo_proceso"):
+            return stored
+        return readers.get(str(_code(_field(body, "codigo_tipo_documento"))), sale)
 
     def server_references(doc: object) -> list[Problem]:
         note = getattr(doc, "note", None)

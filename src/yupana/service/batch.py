@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -129,14 +130,60 @@ def build_files(
     out_dir: Path,
     jobs: int = 1,
 ) -> Iterator[BatchResult]:
-    """Build every file, in order, using ``jobs`` processes."""
+    """Build every file, in order, using ``jobs`` processes.
+
+    Files are written to a staging folder and moved into ``out_dir`` in input order, so that two
+    inputs of one run naming the same document (SUNAT's file name) cannot silently overwrite each
+    other: the first one wins and the later one is reported as rejected.
+    """
+    staging = out_dir / f".yupana-build-{os.getpid()}"
+    staging.mkdir(parents=True, exist_ok=True)
+    produced: dict[str, str] = {}
+    try:
+        for result in _build_all(paths, dialect, make_builder, issuer, staging, jobs):
+            _place(result, out_dir, produced)
+            yield result
+    finally:
+        for leftover in staging.iterdir():
+            leftover.unlink()
+        staging.rmdir()
+
+
+def _build_all(
+    paths: list[Path],
+    dialect: Dialect,
+    make_builder: BuilderFactory,
+    issuer: Company | None,
+    staging: Path,
+    jobs: int,
+) -> Iterator[BatchResult]:
     global _pending
     if jobs <= 1 or len(paths) < 2 * jobs:
         builder = make_builder()
         for path in paths:
-            yield build_file(path, dialect, builder, issuer, out_dir)
+            yield build_file(path, dialect, builder, issuer, staging)
         return
-    _pending = (dialect, make_builder, issuer, out_dir)
+    _pending = (dialect, make_builder, issuer, staging)
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker) as pool:
         yield from pool.imap(_build_in_worker, paths, chunksize=8)
+
+
+def _place(result: BatchResult, out_dir: Path, produced: dict[str, str]) -> None:
+    if result.file is None:
+        return
+    staged = Path(result.file)
+    name = staged.name
+    first = produced.get(name)
+    if first is not None:
+        staged.unlink()
+        result.file = None
+        result.hash = None
+        result.errors.append(
+            Problem(f"{first} of this run already produced {name}; SUNAT knows a document by that name", "")
+        )
+        return
+    target = out_dir / name
+    os.replace(staged, target)
+    produced[name] = result.input
+    result.file = str(target)

@@ -33,7 +33,6 @@ import base64
 import hashlib
 import threading
 from collections.abc import Callable
-from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -145,7 +144,7 @@ class Signer:
         slot = signature_slot(root)
         canonical = etree.tostring(root, method="c14n", with_comments=False)
         digest = base64.b64encode(self._digest(canonical).digest()).decode("ascii")
-        signature = deepcopy(self._template)
+        signature = self._template.__copy__()  # a deep copy, without the copy module's dispatch
         signature.set("Id", signature_id)
         signed_info = signature[0]
         signed_info[2][2].text = digest  # Reference / DigestValue

@@ -1,27 +1,49 @@
 """The document totals: ``cac:LegalMonetaryTotal`` (facturas, boletas, notas de crédito) or
-``cac:RequestedMonetaryTotal`` (notas de débito)."""
+``cac:RequestedMonetaryTotal`` (notas de débito).
+
+The block is pasted from a template per tag, currency and set of amounts present, and its
+amounts are written in place."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from yupana.domain.sale import SaleTotals
+from yupana.ubl import formats
 from yupana.ubl.namespaces import CBC
-from yupana.ubl.nodes import Element, amount, required, sub
+from yupana.ubl.nodes import ZERO, Element, amount, paste, remembered, required, sub, template_holder
+
+_Shape = tuple[str, str, tuple[str, ...]]
+_BLOCKS: dict[_Shape, Element] = {}
+
+
+def _template(shape: _Shape) -> Element:
+    tag, currency, tags = shape
+    block = sub(template_holder(), tag)
+    for name in tags:
+        amount(block, name, ZERO, currency)
+    return block
 
 
 def monetary_total(parent: Element, tag: str, totals: SaleTotals, currency: str) -> Element:
     """Valor de venta, precio de venta, global discounts and charges (those outside the taxable
     base), anticipos, rounding and the amount payable. Zero discounts, charges, anticipos and
     rounding are left out."""
-    block = sub(parent, tag)
-    amount(block, CBC.LineExtensionAmount, required(totals.valor_venta, "totals.valor_venta"), currency)
-    amount(block, CBC.TaxInclusiveAmount, required(totals.precio_venta, "totals.precio_venta"), currency)
+    values: list[tuple[str, Decimal]] = [
+        (CBC.LineExtensionAmount, required(totals.valor_venta, "totals.valor_venta")),
+        (CBC.TaxInclusiveAmount, required(totals.precio_venta, "totals.precio_venta")),
+    ]
     if totals.descuentos:
-        amount(block, CBC.AllowanceTotalAmount, totals.descuentos, currency)
+        values.append((CBC.AllowanceTotalAmount, totals.descuentos))
     if totals.cargos:
-        amount(block, CBC.ChargeTotalAmount, totals.cargos, currency)
+        values.append((CBC.ChargeTotalAmount, totals.cargos))
     if totals.anticipos:
-        amount(block, CBC.PrepaidAmount, totals.anticipos, currency)
+        values.append((CBC.PrepaidAmount, totals.anticipos))
     if totals.redondeo:
-        amount(block, CBC.PayableRoundingAmount, totals.redondeo, currency)
-    amount(block, CBC.PayableAmount, required(totals.importe_total, "totals.importe_total"), currency)
+        values.append((CBC.PayableRoundingAmount, totals.redondeo))
+    values.append((CBC.PayableAmount, required(totals.importe_total, "totals.importe_total")))
+    shape = (tag, currency, tuple(name for name, _ in values))
+    block = paste(parent, remembered(_BLOCKS, shape, lambda: _template(shape)))
+    for element, (_, value) in zip(block, values, strict=True):
+        element.text = formats.amount(value)
     return block

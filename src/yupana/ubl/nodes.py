@@ -7,9 +7,12 @@ numbers already formatted.
 Setting attributes is the dearest part of building a tree with lxml, and SUNAT's attributes
 (code-list names, currencies, units) repeat from document to document. So an element with a
 given tag and attribute set is built once, inside a :func:`template_holder`, and copied into each
-document with :func:`paste`: one C-level copy instead of an element plus each attribute. Larger
-blocks whose shape repeats (a tax subtotal of one tributo and rate, the issuer's party) are
-templated the same way by their writers. Templates are never modified once built.
+document with :func:`paste`: one C-level copy instead of an element plus each attribute. Even
+without attributes a copy is cheaper than a new element (lxml checks the name and looks up its
+namespace for every new element), so :func:`code` and :func:`text` copy every leaf. Larger
+blocks whose shape repeats (a tax subtotal of one tributo and rate, the issuer's party, a plain
+document line) are templated the same way by their writers, and cost little more than one
+element. Templates are never modified once built.
 """
 
 from __future__ import annotations
@@ -63,27 +66,35 @@ def _leaf(tag: str, attributes: Attributes) -> Element:
     return sub(template_holder(), tag, dict(attributes))
 
 
-def code(parent: Element, tag: str, value: str, attributes: Attributes = ()) -> Element:
-    """An element holding a code, identifier or preformatted value, with SUNAT's attributes."""
-    if attributes:
-        key = (tag, attributes)
-        template = _LEAVES.get(key)
-        if template is None:
-            template = remembered(_LEAVES, key, lambda: _leaf(tag, attributes), 4096)
-        element = template.__copy__()
-        parent.append(element)
-    else:
-        element = sub(parent, tag)
+def leaf(parent: Element, tag: str, attributes: Attributes = ()) -> Element:
+    """An empty element with SUNAT's attributes, copied from its template."""
+    key = (tag, attributes)
+    template = _LEAVES.get(key)
+    if template is None:
+        template = remembered(_LEAVES, key, lambda: _leaf(tag, attributes), 4096)
+    element = template.__copy__()
+    parent.append(element)
+    return element
+
+
+def fill(element: Element, value: str) -> None:
+    """Write a code, identifier or preformatted value into ``element`` (of a pasted template)."""
     try:
         element.text = value
     except ValueError:  # a character XML cannot carry
         element.text = formats.clean(value)
+
+
+def code(parent: Element, tag: str, value: str, attributes: Attributes = ()) -> Element:
+    """An element holding a code, identifier or preformatted value, with SUNAT's attributes."""
+    element = leaf(parent, tag, attributes)
+    fill(element, value)
     return element
 
 
 def text(parent: Element, tag: str, value: str) -> Element:
     """An element holding free text (cleaned of characters XML forbids)."""
-    element = sub(parent, tag)
+    element = leaf(parent, tag)
     element.text = formats.clean(value)
     return element
 

@@ -9,7 +9,18 @@ from collections.abc import Sequence
 from yupana.domain.sale import Detraccion, PaymentTerms, Percepcion, Prepayment
 from yupana.ubl import code_lists, formats
 from yupana.ubl.namespaces import CAC, CBC
-from yupana.ubl.nodes import Element, amount, code, required, sub
+from yupana.ubl.nodes import (
+    Element,
+    amount,
+    code,
+    fill,
+    leaf,
+    paste,
+    remembered,
+    required,
+    sub,
+    template_holder,
+)
 
 PEN = "PEN"
 DETRACCION = "Detraccion"
@@ -17,6 +28,14 @@ PERCEPCION = "Percepcion"
 FORMA_PAGO = "FormaPago"
 CONTADO = "Contado"
 CREDITO = "Credito"
+_TERMS: dict[str, Element] = {}
+
+
+def _forma_pago_template() -> Element:
+    terms = sub(template_holder(), CAC.PaymentTerms)
+    code(terms, CBC.ID, FORMA_PAGO)
+    leaf(terms, CBC.PaymentMeansID)
+    return terms
 
 
 def detraccion_means(parent: Element, value: Detraccion) -> Element:
@@ -50,11 +69,12 @@ def percepcion_terms(parent: Element, value: Percepcion) -> Element:
 def forma_pago(parent: Element, value: PaymentTerms, currency: str) -> None:
     """The forma de pago: ``Contado``, or ``Credito`` with the amount pending and one
     ``CuotaNNN`` block per instalment."""
+    if value.forma != CREDITO:
+        terms = paste(parent, remembered(_TERMS, FORMA_PAGO, _forma_pago_template))
+        fill(terms[1], value.forma)
+        return
     terms = sub(parent, CAC.PaymentTerms)
     code(terms, CBC.ID, FORMA_PAGO)
-    if value.forma != CREDITO:
-        code(terms, CBC.PaymentMeansID, value.forma)
-        return
     code(terms, CBC.PaymentMeansID, CREDITO)
     if value.monto is not None:
         amount(terms, CBC.Amount, value.monto, currency)

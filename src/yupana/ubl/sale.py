@@ -46,7 +46,7 @@ from yupana.ubl.namespaces import (
     UBL_VERSION,
     nsmap,
 )
-from yupana.ubl.nodes import Element, code, has_text, remembered, sub, text
+from yupana.ubl.nodes import Element, code, fill, has_text, remembered, sub, text
 from yupana.ubl.taxes import document_tax_total
 
 DETRACCION_TRANSPORTE_CARGA: Final = "1004"
@@ -78,7 +78,10 @@ _DEBIT_NOTE: Final = _Family(
     CAC.RequestedMonetaryTotal,
     code_lists.DEBIT_NOTE_TYPE,
 )
-_ROOTS: dict[str, Element] = {}
+# Header shape: root tag, InvoiceTypeCode (type and operación), currency, whether IssueTime and
+# DueDate are written, the legends' codes and how many observaciones.
+_HeaderShape = tuple[str, str | None, str | None, str, bool, bool, tuple[str, ...], int]
+_HEADERS: dict[_HeaderShape, Element] = {}
 _FAMILIES: Final = {FACTURA: _INVOICE, BOLETA: _INVOICE, NOTA_CREDITO: _CREDIT_NOTE, NOTA_DEBITO: _DEBIT_NOTE}
 
 
@@ -87,7 +90,12 @@ def _invoice_type(tipo_operacion: str) -> Attributes:
     return (*code_lists.INVOICE_TYPE, ("listID", tipo_operacion))
 
 
-def _root_template(family: _Family) -> Element:
+@lru_cache(maxsize=128)
+def _legend(codigo: str) -> Attributes:
+    return (("languageLocaleID", codigo),)
+
+
+def _root(family: _Family) -> Element:
     """The document element with what every document of the family starts with: the empty
     extension for the signature, the UBL version and SUNAT's customization."""
     root = etree.Element(family.root, nsmap=family.nsmap)
@@ -97,7 +105,49 @@ def _root_template(family: _Family) -> Element:
     return root
 
 
-def _header(root: Element, doc: SaleDocument, family: _Family) -> None:
+def _start(doc: SaleDocument, family: _Family) -> Element:
+    """The document element and its header (number, dates, type, notes, currency, line count).
+
+    The header's shape repeats from document to document, so it is pasted from a template of its
+    shape, written once by :func:`_header`, and only its number, dates, notes and line count are
+    written here, in the places :func:`_header` puts them."""
+    invoice = family is _INVOICE
+    observaciones = [value for value in doc.observaciones if has_text(value)]
+    shape: _HeaderShape = (
+        family.root,
+        doc.tipo_documento if invoice else None,
+        doc.tipo_operacion if invoice else None,
+        doc.moneda,
+        doc.hora_emision is not None,
+        invoice and doc.fecha_vencimiento is not None,
+        tuple(legend.codigo for legend in doc.legends),
+        len(observaciones),
+    )
+    template = _HEADERS.get(shape)
+    if template is None:
+        template = remembered(_HEADERS, shape, lambda: _header(_root(family), doc, family), 256)
+    root = template.__copy__()
+    children = root.iterchildren()
+    for _ in range(3):  # UBLExtensions, UBLVersionID, CustomizationID
+        next(children)
+    fill(next(children), doc.numero)
+    next(children).text = formats.day(doc.fecha_emision)
+    if doc.hora_emision is not None:
+        next(children).text = formats.clock(doc.hora_emision)
+    if invoice:
+        if doc.fecha_vencimiento is not None:
+            next(children).text = formats.day(doc.fecha_vencimiento)
+        next(children)  # InvoiceTypeCode
+    for legend in doc.legends:
+        fill(next(children), formats.clean(legend.valor))
+    for observacion in observaciones:
+        next(children).text = formats.clean(observacion)
+    next(children)  # DocumentCurrencyCode
+    next(children).text = str(len(doc.lines))
+    return root
+
+
+def _header(root: Element, doc: SaleDocument, family: _Family) -> Element:
     code(root, CBC.ID, doc.numero)
     code(root, CBC.IssueDate, formats.day(doc.fecha_emision))
     if doc.hora_emision is not None:
@@ -107,13 +157,13 @@ def _header(root: Element, doc: SaleDocument, family: _Family) -> None:
             code(root, CBC.DueDate, formats.day(doc.fecha_vencimiento))
         code(root, CBC.InvoiceTypeCode, doc.tipo_documento, _invoice_type(doc.tipo_operacion))
     for legend in doc.legends:
-        note = text(root, CBC.Note, legend.valor)
-        note.set("languageLocaleID", legend.codigo)
+        code(root, CBC.Note, formats.clean(legend.valor), _legend(legend.codigo))
     for observacion in doc.observaciones:
         if has_text(observacion):
             text(root, CBC.Note, observacion)
     code(root, CBC.DocumentCurrencyCode, doc.moneda, code_lists.CURRENCY)
     code(root, CBC.LineCountNumeric, str(len(doc.lines)))
+    return root
 
 
 def _references(root: Element, doc: SaleDocument, family: _Family) -> None:
@@ -184,8 +234,7 @@ def build_sale(doc: SaleDocument, *, forma_pago_en_boleta: bool = False) -> Elem
         )
     if family is _CREDIT_NOTE and doc.anticipos:
         raise InvalidDocument.single("a nota de crédito cannot carry anticipos", "anticipos")
-    root = remembered(_ROOTS, family.root, lambda: _root_template(family)).__copy__()
-    _header(root, doc, family)
+    root = _start(doc, family)
     _references(root, doc, family)
     party.signature(root, doc.issuer)
     party.supplier(root, doc.issuer)

@@ -19,6 +19,23 @@ from yupana.ubl.namespaces import CAC, CBC
 from yupana.ubl.nodes import ZERO, Element, amount, code, paste, remembered, required, sub, template_holder
 
 _BAGS: Final = (("unitCode", "NIU"),)
+_TOTALS: dict[str, Element] = {}
+
+
+def _tax_total(parent: Element, tax: Decimal, currency: str) -> Element:
+    """``cac:TaxTotal`` and its ``cbc:TaxAmount``, pasted from a template per currency."""
+    template = _TOTALS.get(currency)
+    if template is None:
+
+        def build() -> Element:
+            block = sub(template_holder(), CAC.TaxTotal)
+            amount(block, CBC.TaxAmount, ZERO, currency)
+            return block
+
+        template = remembered(_TOTALS, currency, build)
+    block = paste(parent, template)
+    block[0].text = formats.amount(tax)
+    return block
 
 
 def _scheme(parent: Element, scheme: TaxScheme) -> None:
@@ -84,8 +101,7 @@ def document_tax_total(parent: Element, totals: SaleTotals, currency: str) -> El
     A subtotal is written when its base or its tax is not zero; a document whose every base is
     zero (a note that only corrects dates, say) still gets the first base it declares.
     """
-    block = sub(parent, CAC.TaxTotal)
-    amount(block, CBC.TaxAmount, required(totals.total_impuestos, "totals.total_impuestos"), currency)
+    block = _tax_total(parent, required(totals.total_impuestos, "totals.total_impuestos"), currency)
     candidates: tuple[tuple[TaxScheme, Decimal | None, Decimal | None], ...] = (
         (code_lists.IGV, totals.gravadas, totals.igv),
         (code_lists.IVAP, totals.ivap_base, totals.ivap),
@@ -114,8 +130,7 @@ def document_tax_total(parent: Element, totals: SaleTotals, currency: str) -> El
 def line_tax_total(parent: Element, line: SaleLine, currency: str, path: str) -> Element:
     """A line's ``cac:TaxTotal``: ISC (if any), the IGV/IVAP/exoneración/inafectación/exportación
     or gratuidad subtotal of its afectación, and ICBPER (if any)."""
-    block = sub(parent, CAC.TaxTotal)
-    amount(block, CBC.TaxAmount, required(line.total_impuestos, f"{path}.total_impuestos"), currency)
+    block = _tax_total(parent, required(line.total_impuestos, f"{path}.total_impuestos"), currency)
     isc = line.isc
     if isc is not None:
         _subtotal(

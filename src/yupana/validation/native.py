@@ -94,6 +94,12 @@ RELATED_NUMBER = re.compile(r"\S{1,30}")
 _valid_ruc = lru_cache(maxsize=4096)(is_valid_ruc)
 
 
+# Read-only, so every NativeOptions can share it (options are made per document).
+_MAX_DAYS_LATE: Mapping[str, int] = MappingProxyType(
+    {"01": 3, "03": 3, "07F": 3, "07B": 5, "08F": 3, "08B": 5}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NativeOptions:
     """Parameters of the rules that depend on SUNAT's current regulations.
@@ -109,9 +115,7 @@ class NativeOptions:
     demo RUCs such as 20123456789 whose check digit is wrong, production does not.
     """
 
-    max_days_late: Mapping[str, int] = field(
-        default_factory=lambda: MappingProxyType({"01": 3, "03": 3, "07F": 3, "07B": 5, "08F": 3, "08B": 5})
-    )
+    max_days_late: Mapping[str, int] = field(default_factory=lambda: _MAX_DAYS_LATE)
     future_days: int = 2
     boleta_threshold: Decimal = Decimal("700")
     check_send_window: bool = True

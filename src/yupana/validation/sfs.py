@@ -43,7 +43,9 @@ condition in Python on the document. Two ways of handling one:
   detracción); the document is validated again without that block.
 - *recheck*: the stylesheet reports a code where the server would not; each report with that
   code is kept or dropped by ``keeps``, and rejection codes are deferred so that the rest of
-  the stylesheet still runs on the document.
+  the stylesheet still runs on the document. Where the server reports something else in
+  its place (another code on the same node, or the same condition as an observation),
+  ``server_report`` says what, and that is reported instead.
 
 Saxon is the optional dependency ``saxonche`` (``pip install yupana[sunat-xsl]``).
 """
@@ -131,6 +133,7 @@ REPORTING_LAYER = f"""<xsl:stylesheet version="1.0" xmlns:xsl="{XSL}">
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+    "sac": "urn:sunat:names:specification:ubl:peru:schema:xsd:SunatAggregateComponents-1",
 }
 
 _SAXON_LOCK = threading.RLock()
@@ -314,6 +317,20 @@ def _issue_date(root: etree._Element) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerReport:
+    """What SUNAT's server reports where the stylesheet reported something else: a code, whether
+    it rejects, and a text naming the node as the stylesheets do (``(nodo: "…" valor: "…")``)."""
+
+    code: str
+    rejects: bool
+    text: str
+
+    def message(self) -> SfsMessage:
+        kind = MessageKind.REJECTION if self.rejects else MessageKind.OBSERVATION
+        return SfsMessage(kind, self.code, self.text)
+
+
+@dataclass(frozen=True, slots=True)
 class KnownDivergence:
     """A verdict of SUNAT's SFS stylesheets that SUNAT's own servers do not give.
 
@@ -322,8 +339,10 @@ class KnownDivergence:
     either ``repair(root)`` returns a copy without the misread block, which is validated
     instead (when the rejection is one of ``codes``); or each report of one of ``codes`` is
     dropped unless ``keeps(root, code, n)`` (n: the how-manieth report of that code in the
-    run) says it stands on the document. Rejection codes in ``deferred`` are reported by the
-    stylesheet without stopping, so that the rules after them still run.
+    run) says it stands on the document. A dropped report is replaced by
+    ``server_report(root, code, n)`` when that gives what the server says in its place.
+    Rejection codes in ``deferred`` are reported by the stylesheet without stopping, so that
+    the rules after them still run.
     """
 
     key: str
@@ -334,6 +353,7 @@ class KnownDivergence:
     repair: Callable[[etree._Element], etree._Element] | None = None
     keeps: Callable[[etree._Element, str, int], bool] | None = None
     deferred: frozenset[str] = frozenset()
+    server_report: Callable[[etree._Element, str, int], ServerReport | None] | None = None
 
 
 # boleta-forma-pago ---------------------------------------------------------------------------
@@ -539,6 +559,113 @@ def _detraccion_report_stands(root: etree._Element, _: str, index: int) -> bool:
     return index >= len(checked) or _text(checked[index], "cbc:ID") == "Detraccion"
 
 
+# comunicación de baja and resumen de reversiones: the lines --------------------------------------
+#
+# The voided-documents stylesheets check each sac:VoidedDocumentsLine in document order, so the
+# n-th report of a line rule belongs to the n-th line that fails that rule as the stylesheet
+# words it; the helpers below list those lines with the stylesheet's own test.
+
+
+def _voided_lines(root: etree._Element) -> list[etree._Element]:
+    return root.findall("sac:VoidedDocumentsLine", NS)
+
+
+def _string(element: etree._Element, path: str) -> str:
+    """XPath ``string(path)``: the text of the first match, as it is (not trimmed)."""
+    found = element.find(path, NS)
+    return "".join(found.itertext()) if found is not None else ""
+
+
+def _line_node(line: etree._Element, path: str) -> str:
+    """A line's node and value in the stylesheets' words, for a report made here."""
+    return (
+        f"Error en la linea: {_string(line, 'cbc:LineID')}. "
+        f'(nodo: "sac:VoidedDocumentsLine/{path}" valor: "{_string(line, path)}")'
+    )
+
+
+# baja-tipos-30-34-42
+
+# The RA stylesheet's pattern for rule 2308, searched as Saxon's matches() does (unanchored
+# alternatives): 01, 07, 08 and 14 pass, 30, 34 and 42 do not.
+_SFS_BAJA_TYPES = re.compile(r"^01|07|08|14$")
+# Types the workbook ("diferente a 01, 07, 08, 30, 34 y 42") and the server variant add.
+BAJA_TYPES_BEYOND_SFS = frozenset({"30", "34", "42"})
+
+
+def _baja_types_refused(root: etree._Element) -> list[str]:
+    """The cbc:DocumentTypeCode of each line the RA stylesheet reports 2308 on, in order."""
+    types = (_string(line, "cbc:DocumentTypeCode") for line in _voided_lines(root))
+    return [tipo for tipo in types if tipo and not _SFS_BAJA_TYPES.search(tipo)]
+
+
+def _baja_type_report_stands(root: etree._Element, _: str, index: int) -> bool:
+    refused = _baja_types_refused(root)
+    return index >= len(refused) or refused[index] not in BAJA_TYPES_BEYOND_SFS
+
+
+# reversion-liquidacion-compra-04
+
+LIQUIDACION_COMPRA = "04"
+# Rule 2345 of the workbook and the server variant for a liquidación de compra in an RR: serie
+# L### or a contingency serie of 1 to 4 digits (searched, as regexp:match does).
+_LIQUIDACION_SERIE = re.compile(r"(^L[A-Z0-9]{3}|^[0-9]{1,4})$")
+
+
+def _reversion_types_refused(root: etree._Element) -> list[etree._Element]:
+    """The lines the RR stylesheet reports 2308 on (a type that is not 20 or 40), in order."""
+    return [
+        line
+        for line in _voided_lines(root)
+        if (tipo := _string(line, "cbc:DocumentTypeCode")) and tipo not in ("20", "40")
+    ]
+
+
+def _reversion_has_liquidacion(root: etree._Element) -> bool:
+    return any(
+        _string(line, "cbc:DocumentTypeCode") == LIQUIDACION_COMPRA for line in _reversion_types_refused(root)
+    )
+
+
+def _reversion_type_report_stands(root: etree._Element, _: str, index: int) -> bool:
+    refused = _reversion_types_refused(root)
+    return index >= len(refused) or _string(refused[index], "cbc:DocumentTypeCode") != LIQUIDACION_COMPRA
+
+
+def _liquidacion_serie_report(root: etree._Element, _: str, index: int) -> ServerReport | None:
+    """2345 when the liquidación de compra's serie is not L### or digits. An empty serie is
+    left to the stylesheet, which rejects it next with 2311, as the server does."""
+    line = _reversion_types_refused(root)[index]
+    serie = _string(line, "sac:DocumentSerialID")
+    if not serie or _LIQUIDACION_SERIE.search(serie):
+        return None
+    return ServerReport("2345", True, _line_node(line, "sac:DocumentSerialID"))
+
+
+# reversion-motivo-longitud
+
+# The RR stylesheet's pattern for the motivo, ^(.{3,100})$, with Java's semantics (Saxon runs it
+# as a Java regex): "." is no line terminator, "$" is the end or before a final terminator.
+_JAVA_LINE_TERMINATORS = "\n\r\u0085\u2028\u2029"
+_RR_MOTIVO = re.compile(rf"[^{_JAVA_LINE_TERMINATORS}]{{3,100}}(?:\r\n|[{_JAVA_LINE_TERMINATORS}])?\Z")
+
+
+def _reversion_motivos_out_of_shape(root: etree._Element) -> list[etree._Element]:
+    """The lines whose motivo is present but not of 3 to 100 characters on one line: the RR
+    stylesheet rejects each with 2314, the server observes it with 4203."""
+    return [
+        line
+        for line in _voided_lines(root)
+        if (motivo := _string(line, "sac:VoidReasonDescription")) and not _RR_MOTIVO.match(motivo)
+    ]
+
+
+def _motivo_observation(root: etree._Element, _: str, index: int) -> ServerReport:
+    lines = _reversion_motivos_out_of_shape(root)
+    text = _line_node(lines[index], "sac:VoidReasonDescription") if index < len(lines) else ""
+    return ServerReport("4203", False, text)
+
+
 KNOWN_DIVERGENCES: tuple[KnownDivergence, ...] = (
     KnownDivergence(
         key="boleta-forma-pago",
@@ -606,6 +733,56 @@ KNOWN_DIVERGENCES: tuple[KnownDivergence, ...] = (
         ),
         applies=_detraccion_misread,
         keeps=_detraccion_report_stands,
+    ),
+    KnownDivergence(
+        key="baja-tipos-30-34-42",
+        document_types=frozenset({"RA"}),
+        codes=frozenset({"2308"}),
+        deferred=frozenset({"2308"}),
+        summary=(
+            "The SFS comunicación de baja stylesheet (ValidaExprRegSummaryVoided-1.0.1.xsl) takes "
+            "the types matching '^01|07|08|14$' in rule 2308: a line voiding a 30, 34 or 42 is "
+            "rejected with 2308. SUNAT's rules workbook (2308: 'diferente a 01, 07, 08, 30, 34 y "
+            "42') and the server variant ('^01|07|08|14|30|34|42$') take them. The reports on "
+            "lines of type 30, 34 and 42 are dropped (2308 is deferred, so the serie, number and "
+            "motivo rules after it still run); any other type is still rejected with 2308."
+        ),
+        applies=lambda root: any(tipo in BAJA_TYPES_BEYOND_SFS for tipo in _baja_types_refused(root)),
+        keeps=_baja_type_report_stands,
+    ),
+    KnownDivergence(
+        key="reversion-liquidacion-compra-04",
+        document_types=frozenset({"RR"}),
+        codes=frozenset({"2308"}),
+        deferred=frozenset({"2308"}),
+        summary=(
+            "The SFS resumen de reversiones stylesheet (ValidaExprRegOtrosVoided-1.0.1.xsl) takes "
+            "only types 20 and 40 in rule 2308: a liquidación de compra (04) is rejected with "
+            "2308. SUNAT's rules workbook takes 20, 40 and 04 (04 for issuers that send to SUNAT, "
+            "not through an OSE), and the server variant checks 04 and its serie (2345: L### or "
+            "1 to 4 digits). The report on a 04 line is dropped, or replaced by 2345 when its "
+            "serie is not of that form; any other type is still rejected with 2308."
+        ),
+        applies=_reversion_has_liquidacion,
+        keeps=_reversion_type_report_stands,
+        server_report=_liquidacion_serie_report,
+    ),
+    KnownDivergence(
+        key="reversion-motivo-longitud",
+        document_types=frozenset({"RR"}),
+        codes=frozenset({"2314"}),
+        deferred=frozenset({"2314"}),
+        summary=(
+            "The SFS resumen de reversiones stylesheet rejects with 2314 a motivo "
+            "(sac:VoidReasonDescription) that does not match '^(.{3,100})$': shorter than 3 "
+            "characters, longer than 100, or on more than one line. SUNAT's rules workbook "
+            "(4203, OBSERV) and the server variant (addWarning 4203 on the same pattern) only "
+            "observe it. Each 2314 is reported as the observation 4203 on its line; an empty "
+            "motivo is still rejected with 2315."
+        ),
+        applies=lambda root: bool(_reversion_motivos_out_of_shape(root)),
+        keeps=lambda root, code, index: False,
+        server_report=_motivo_observation,
     ),
 )
 
@@ -679,7 +856,15 @@ def _judge(run: _Run, root: etree._Element, active: list[KnownDivergence]) -> _J
             ):
                 if divergence.key not in applied:
                     applied.append(divergence.key)
-                continue
+                instead = (
+                    divergence.server_report(root, code, index)
+                    if divergence.server_report is not None
+                    else None
+                )
+                if instead is None:
+                    continue
+                message = instead.message()
+                code = message.code
         text, node = message.describe()
         if not message.stops:
             problems.warning(text, node, code)

@@ -49,6 +49,8 @@ def parse_actions(body: object) -> DocumentActions:
     if not isinstance(body, Mapping):
         raise InvalidDocument.single("the request body must be a JSON object", "")
     problems = Problems()
-    actions = read_actions(Fields(body, "", problems, LENIENCY))
+    fields = Fields.open(body, "", problems, LENIENCY)
+    assert fields is not None  # an object, checked above
+    actions = read_actions(fields)
     problems.raise_if_errors()
     return actions

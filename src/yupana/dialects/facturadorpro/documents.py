@@ -195,7 +195,8 @@ def parse_document(body: object, issuer: Company | None) -> SaleDocument:
     """Read a Facturador PRO ``/api/documents`` body; ``InvalidDocument`` lists every problem found."""
     if not isinstance(body, Mapping):
         raise InvalidDocument.single(f"the request body must be a JSON object, got {type_name(body)}", "")
-    data = Fields(body, "", Problems(), LENIENCY)
+    data = Fields.open(body, "", Problems(), LENIENCY)
+    assert data is not None  # an object, checked above
 
     tipo = data.code(
         "codigo_tipo_documento",

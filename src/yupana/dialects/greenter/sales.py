@@ -199,7 +199,8 @@ class _InvoiceFields:
 
 
 def _parse(request: _Request, issuer: Company | None, types: tuple[str, ...]) -> SaleDocument:
-    doc = Fields(request.document, request.prefix, Problems(), LENIENCY)
+    doc = Fields.open(request.document, request.prefix, Problems(), LENIENCY)
+    assert doc is not None  # _request found an object
     is_note = types == NOTE_TYPES
 
     tipo = doc.text("tipoDoc", required=True, code="1004")
