@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from signature_check import assert_xmlsec_verifies
 from yupana.calc.perception import process_perception
 from yupana.calc.retention import process_retention
 from yupana.domain.perception import PerceptionDocument
@@ -23,8 +24,6 @@ from yupana.validation.perception import validate_perception
 from yupana.validation.retention import validate_retention
 from yupana.validation.sfs import SfsValidator
 from yupana.validation.xsd import validate_xsd
-
-from signature_check import assert_xmlsec_verifies
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",

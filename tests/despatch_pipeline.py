@@ -9,6 +9,7 @@ from datetime import date
 
 from lxml import etree
 
+from signature_check import assert_xmlsec_verifies
 from yupana.domain.despatch import DespatchDocument
 from yupana.domain.problems import InvalidDocument, Problem, Problems
 from yupana.signing.xmldsig import Signer
@@ -17,8 +18,6 @@ from yupana.ubl.namespaces import SIGNATURE_ID
 from yupana.validation.despatch import validate_despatch
 from yupana.validation.sfs import SfsValidator
 from yupana.validation.xsd import validate_xsd
-
-from signature_check import assert_xmlsec_verifies
 
 NS = {
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",

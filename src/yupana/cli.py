@@ -175,6 +175,37 @@ def cmd_cert_selfsigned(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_simulator(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from yupana.simulator.config import CHECKS, SettingsError, SimulatorSettings, parse_list
+    from yupana.simulator.server import run
+
+    try:
+        settings = SimulatorSettings.from_env()
+        changes: dict[str, object] = {}
+        if args.data:
+            changes["data_dir"] = Path(args.data)
+        if args.rules:
+            changes["rules_dir"] = _rules_dir(args.rules)
+        if args.ticket_delay is not None:
+            changes["ticket_delay"] = args.ticket_delay
+        skipped = set(settings.skip_checks) | set(parse_list(",".join(args.skip_check), CHECKS, "checks"))
+        if args.no_signature_check:
+            skipped.add("signature")
+        changes["skip_checks"] = frozenset(skipped)
+        settings = replace(settings, **changes)
+        if settings.rules_dir is not None:
+            _rules_dir(str(settings.rules_dir))
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from exc
+    sys.stderr.write(
+        f"yupana: SUNAT simulator on http://{args.host}:{args.port} (data in {settings.data_dir})\n"
+    )
+    run(settings, args.host, args.port, log_level=args.log_level)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from yupana.dialects.registry import DIALECTS
 
@@ -228,6 +259,35 @@ def build_parser() -> argparse.ArgumentParser:
     selfsigned.add_argument("--razon-social", default=None)
     selfsigned.add_argument("--days", type=int, default=3650)
     selfsigned.set_defaults(func=cmd_cert_selfsigned)
+
+    simulator = groups.add_parser(
+        "simulator", help="run a local stand-in for SUNAT's services (SOAP and GRE)"
+    )
+    simulator.add_argument("--host", default="127.0.0.1")
+    simulator.add_argument("--port", type=int, default=8900)
+    simulator.add_argument(
+        "--data", help="folder for the simulator's database and certificate (default: $YUPANA_SIM_DATA)"
+    )
+    simulator.add_argument(
+        "--rules", help="folder with SUNAT's sunat_archivos/ (default: $YUPANA_SUNAT_RULES)"
+    )
+    simulator.add_argument("--ticket-delay", type=float, default=None, help="seconds a ticket answers 98")
+    simulator.add_argument(
+        "--skip-check",
+        action="append",
+        default=[],
+        metavar="CHECK",
+        help="a check not to run: signature, xsd, sfs, references, duplicates (repeatable)",
+    )
+    simulator.add_argument(
+        "--no-signature-check",
+        action="store_true",
+        help="accept unsigned or altered documents (sample files)",
+    )
+    simulator.add_argument(
+        "--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug")
+    )
+    simulator.set_defaults(func=cmd_simulator)
     return parser
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from corpus import today_lima
 from despatch_pipeline import issue, rejection
 from yupana.domain.despatch import (
     TRANSPORTE_SUBCONTRATADO,
@@ -31,8 +32,6 @@ from yupana.domain.despatch import (
 )
 from yupana.domain.party import Company, Customer
 from yupana.validation.sfs import SfsValidator
-
-from corpus import today_lima
 
 TODAY = today_lima()
 TOMORROW = TODAY + timedelta(days=1)

@@ -17,16 +17,15 @@ import copy
 
 import pytest
 
+from corpus import load_fixture
 from despatch_pipeline import issue
+from paths import FIXTURES
 from yupana.dialects.facturadorpro.despatch import parse_dispatch, path_translator
 from yupana.dialects.greenter.despatch import parse_despatch, translate_path
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument
 from yupana.validation.despatch import validate_despatch
 from yupana.validation.sfs import SfsValidator
-
-from corpus import load_fixture
-from paths import FIXTURES
 
 GREENTER = FIXTURES / "greenter-lycet"
 DEMO = GREENTER / "greenter-demo-json"

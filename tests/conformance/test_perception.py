@@ -17,6 +17,8 @@ import pytest
 from lxml import etree
 
 from agent_pipeline import Issued, check, issue
+from corpus import load_fixture, today_lima
+from paths import FIXTURES, ROOT
 from yupana.dialects.facturadorpro import perception as pro
 from yupana.dialects.greenter import perception as greenter
 from yupana.dialects.native.perception import parse_perception
@@ -26,9 +28,6 @@ from yupana.domain.perception import PerceivedDocument, PerceptionDocument, Perc
 from yupana.domain.problems import InvalidDocument
 from yupana.domain.receiver import Receiver
 from yupana.validation.sfs import SfsValidator
-
-from corpus import load_fixture, today_lima
-from paths import FIXTURES, ROOT
 
 TODAY = today_lima()
 EARLIER = TODAY - timedelta(days=2)

@@ -19,16 +19,15 @@ from datetime import timedelta
 
 import pytest
 
+from corpus import today_lima
 from sale_xml import Allowance, SaleLineXml, SaleXml, Terms
+from signature_check import assert_xmlsec_verifies
 from yupana.dialects.registry import dialect as sale_dialect
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument
 from yupana.service.build import DocumentBuilder
 from yupana.signing.xmldsig import Signer
 from yupana.validation.sfs import KNOWN_DIVERGENCES
-
-from corpus import today_lima
-from signature_check import assert_xmlsec_verifies
 
 TODAY = today_lima()
 NATIVE = sale_dialect("native")

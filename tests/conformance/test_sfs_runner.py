@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from paths import SFS_RULES, SUNAT
 from yupana.validation.sfs import (
     KNOWN_DIVERGENCES,
     NS,
@@ -20,8 +21,6 @@ from yupana.validation.sfs import (
     document_type,
     sfs_file_name,
 )
-
-from paths import SFS_RULES, SUNAT
 
 pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need the optional dependency saxonche")
 

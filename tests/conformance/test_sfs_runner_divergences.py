@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import etree
 
+from paths import ROOT, SFS_RULES, SUNAT
 from yupana import calc
 from yupana.dialects.native.issuer import parse_issuer
 from yupana.dialects.native.voided import parse_voided
@@ -30,8 +31,6 @@ from yupana.validation.sfs import (
     SfsValidator,
     SfsVerdict,
 )
-
-from paths import ROOT, SFS_RULES, SUNAT
 
 pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need the optional dependency saxonche")
 

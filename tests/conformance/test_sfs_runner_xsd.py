@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from yupana.validation.xsd import XSD_CODE, schema_for, validate_xsd
-
 from paths import SUNAT
+from yupana.validation.xsd import XSD_CODE, schema_for, validate_xsd
 
 RESULTS = SUNAT / "tools" / "example-results-xsd.tsv"
 _LAST_ERROR = re.compile(r":(?P<line>\d+):\d+:ERROR:\w+:\w+: (?P<message>.*)$")

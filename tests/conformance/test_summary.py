@@ -17,6 +17,9 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from corpus import load_fixture, today_lima
+from paths import FIXTURES, SFS_RULES
+from signature_check import assert_xmlsec_verifies
 from yupana.calc import process
 from yupana.calc.summary import process_summary
 from yupana.dialects.greenter.summary import parse_summary as parse_greenter
@@ -34,10 +37,6 @@ from yupana.ubl.summary import build_summary
 from yupana.validation.sfs import SfsValidator
 from yupana.validation.summary import validate_summary
 from yupana.validation.xsd import validate_xsd
-
-from corpus import load_fixture, today_lima
-from paths import FIXTURES, SFS_RULES
-from signature_check import assert_xmlsec_verifies
 
 TODAY = today_lima()
 ISSUER = Company("20123456786", "EMPRESA DE PRUEBAS S.A.C.")

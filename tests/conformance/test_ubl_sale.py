@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from paths import SFS_RULES, SUNAT, TEST_PFX, TEST_PFX_PASSWORD
 from ubl_sale_cases import CASES, everything
 from yupana.domain.sale import SaleDocument
 from yupana.ubl import serialize
 from yupana.ubl.namespaces import EXT, SIGNATURE_ID
 from yupana.ubl.sale import build_sale
-
-from paths import SFS_RULES, SUNAT, TEST_PFX, TEST_PFX_PASSWORD
 
 saxonche = pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need Saxon (saxonche)")
 

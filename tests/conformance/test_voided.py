@@ -16,6 +16,9 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from corpus import load_fixture, today_lima
+from paths import FIXTURES, SFS_RULES
+from signature_check import assert_xmlsec_verifies
 from yupana.dialects.greenter.voided import parse_reversion, parse_voided
 from yupana.dialects.greenter.voided import translate_path as greenter_path
 from yupana.dialects.native.voided import parse_voided as parse_native
@@ -29,10 +32,6 @@ from yupana.ubl.voided import build_voided
 from yupana.validation.sfs import SfsValidator
 from yupana.validation.voided import validate_voided
 from yupana.validation.xsd import validate_xsd
-
-from corpus import load_fixture, today_lima
-from paths import FIXTURES, SFS_RULES
-from signature_check import assert_xmlsec_verifies
 
 TODAY = today_lima()
 ISSUER = Company("20123456786", "EMPRESA DE PRUEBAS S.A.C.")

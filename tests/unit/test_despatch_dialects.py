@@ -8,14 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from corpus import load_fixture
+from paths import FIXTURES
 from yupana.dialects.facturadorpro.despatch import parse_dispatch, path_translator, split_name
 from yupana.dialects.greenter.despatch import parse_despatch, translate_path
 from yupana.domain.despatch import TRANSBORDO_PROGRAMADO, VEHICULO_M1L
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument
-
-from corpus import load_fixture
-from paths import FIXTURES
 
 DEMO = FIXTURES / "greenter-lycet" / "greenter-demo-json"
 FORK = FIXTURES / "greenter-lycet" / "lycet-fork"

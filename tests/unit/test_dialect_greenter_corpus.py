@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from paths import FIXTURES
 from yupana.dialects.greenter.sales import parse_invoice, parse_note, parse_sale
 from yupana.domain.sale import NOTE_TYPES, SaleDocument
-
-from paths import FIXTURES
 
 CORPUS = FIXTURES / "greenter-lycet"
 NS = {

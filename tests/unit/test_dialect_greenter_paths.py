@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from paths import FIXTURES
 from yupana.dialects.greenter.paths import translate_path
 from yupana.dialects.greenter.sales import parse_sale
 from yupana.dialects.greenter.sales import translate_path as exported
-
-from paths import FIXTURES
 
 CORPUS = FIXTURES / "greenter-lycet"
 

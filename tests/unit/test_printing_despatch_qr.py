@@ -6,10 +6,9 @@ import zipfile
 
 import pytest
 
+from paths import FIXTURES
 from yupana.printing.despatch_qr import cdr_qr_url, despatch_qr_payload
 from yupana.printing.qr import qr_png, qr_svg
-
-from paths import FIXTURES
 
 CDRS = FIXTURES / "greenter-lycet" / "greenter-cdr"
 LINK = "https://e-factura.sunat.gob.pe/v1/contribuyente/gre/comprobantes/descargaqr?hashqr=xxxxxxxxxxxxxxxxxxxxxxxxxxx"

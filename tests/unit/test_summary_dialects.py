@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from paths import FIXTURES
 from yupana.dialects.greenter.summary import parse_summary as parse_greenter
 from yupana.dialects.greenter.summary import translate_path as greenter_path
 from yupana.dialects.native.issuer import parse_issuer
@@ -18,8 +19,6 @@ from yupana.dialects.native.summary import parse_summary, translate_path
 from yupana.domain.party import Company, Customer
 from yupana.domain.problems import InvalidDocument
 from yupana.domain.summary import SummaryPercepcion, SummaryReference
-
-from paths import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "docs" / "native-summary.schema.json"

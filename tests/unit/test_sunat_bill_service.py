@@ -9,6 +9,7 @@ import httpx
 import pytest
 from lxml import etree
 
+from paths import FIXTURES, SUNAT
 from yupana.sunat.archive import read_single_xml, zip_cdr
 from yupana.sunat.bill_service import BillService
 from yupana.sunat.consult_service import ConsultService
@@ -16,8 +17,6 @@ from yupana.sunat.credentials import SolCredentials
 from yupana.sunat.endpoints import Endpoints
 from yupana.sunat.results import Outcome
 from yupana.sunat.transport import HttpOptions
-
-from paths import FIXTURES, SUNAT
 
 RESPONSES = SUNAT / "services" / "soap-messages" / "responses"
 CDRS = FIXTURES / "greenter-lycet" / "greenter-cdr"

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from paths import FIXTURES, SUNAT
 from yupana.domain.return_codes import message
 from yupana.sunat.archive import zip_cdr
 from yupana.sunat.cdr import CdrError, Note, parse_note, read_cdr_xml, read_cdr_zip
 from yupana.sunat.results import Outcome, SunatResult
-
-from paths import FIXTURES, SUNAT
 
 GREENTER_CDR = FIXTURES / "greenter-lycet" / "greenter-cdr"
 GREENTER_WS = SUNAT / "examples" / "greenter-ws"

@@ -8,12 +8,11 @@ import logging
 import httpx
 import pytest
 
+from paths import FIXTURES
 from yupana.sunat.company_client import CompanyClient
 from yupana.sunat.credentials import GreCredentials, SolCredentials
 from yupana.sunat.endpoints import Endpoints
 from yupana.sunat.gre_token import AccessToken, TokenCache
-
-from paths import FIXTURES
 
 SOL = SolCredentials("20123456786", "FACTURAS", "Sol-P4ssw0rd!")
 GRE = GreCredentials("9f3c1f8e-client", "Gre-S3cret-Value")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from paths import SUNAT
 from yupana.sunat.endpoints import Endpoints, document_type_of
 from yupana.sunat.results import Outcome, SunatResult
 from yupana.sunat.retry_policy import RETRYABLE_CODES, is_retryable_code, is_retryable_http_status
-
-from paths import SUNAT
 
 
 def test_production_urls_match_sunats_wsdls() -> None:

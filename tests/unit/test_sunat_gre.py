@@ -14,14 +14,13 @@ import httpx
 import pytest
 import yaml
 
+from paths import FIXTURES, SUNAT
 from yupana.sunat.archive import read_single_xml, zip_cdr
 from yupana.sunat.credentials import GreCredentials, SolCredentials
 from yupana.sunat.endpoints import Endpoints
 from yupana.sunat.gre import GreService, error_result, send_body, status_result
 from yupana.sunat.gre_token import SCOPE, TokenCache
 from yupana.sunat.results import Outcome
-
-from paths import FIXTURES, SUNAT
 
 OPENAPI = yaml.safe_load((SUNAT / "services" / "gre-rest" / "openapi.yaml").read_text(encoding="utf-8"))
 SCHEMAS = OPENAPI["components"]["schemas"]

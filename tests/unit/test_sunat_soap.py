@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from paths import SUNAT
 from yupana.sunat.credentials import SolCredentials
 from yupana.sunat.results import Outcome
 from yupana.sunat.soap import (
@@ -23,8 +24,6 @@ from yupana.sunat.soap import (
 )
 from yupana.sunat.soap_call import fault_result, read_answer
 from yupana.sunat.transport import HttpAnswer
-
-from paths import SUNAT
 
 MESSAGES = SUNAT / "services" / "soap-messages"
 CREDENTIALS = SolCredentials("20000000001", "MODDATOS", "moddatos")

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
+from paths import SUNAT
 from yupana.domain import catalogs, return_codes
 from yupana.domain.return_codes import ReturnSeverity
-
-from paths import SUNAT
 
 
 def test_every_catalog_yupana_needs_is_carried() -> None:

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from paths import FIXTURES
 from yupana.dialects.greenter import voided as greenter
 from yupana.dialects.native import voided as native
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument
 from yupana.domain.voided import VoidedLine
-
-from paths import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "documents").glob("voided-*.json"))

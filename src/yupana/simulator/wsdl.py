@@ -34,7 +34,11 @@ class ServiceDescription:
 
 
 _FILE = {"expectedContentTypes": "application/octet-stream"}
-_SEND = [("fileName", "xs:string", {}), ("contentFile", "xs:base64Binary", _FILE), ("partyType", "xs:string", {})]
+_SEND = [
+    ("fileName", "xs:string", {}),
+    ("contentFile", "xs:base64Binary", _FILE),
+    ("partyType", "xs:string", {}),
+]
 _STATUS = [("content", "xs:base64Binary", {}), ("statusCode", "xs:string", {})]
 _CONSULT_STATUS = [*_STATUS, ("statusMessage", "xs:string", {})]
 _KEY = [
@@ -81,7 +85,9 @@ CONSULT_SERVICE = ServiceDescription(
 
 
 def _serialize(root: etree._Element) -> bytes:
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(
+        root, encoding="UTF-8", pretty_print=True
+    )
 
 
 def service_wsdl(description: ServiceDescription, location: str) -> bytes:
@@ -92,18 +98,24 @@ def service_wsdl(description: ServiceDescription, location: str) -> bytes:
         targetNamespace=description.target_namespace,
     )
     etree.SubElement(root, f"{{{WSDL}}}import", location=f"{location}?ns1.wsdl", namespace=SERVICE_NS)
-    binding = etree.SubElement(root, f"{{{WSDL}}}binding", name=description.binding, type=f"ns1:{description.name}")
+    binding = etree.SubElement(
+        root, f"{{{WSDL}}}binding", name=description.binding, type=f"ns1:{description.name}"
+    )
     etree.SubElement(
         binding, f"{{{WSDL_SOAP}}}binding", transport="http://schemas.xmlsoap.org/soap/http", style="document"
     )
     for operation in description.operations:
         element = etree.SubElement(binding, f"{{{WSDL}}}operation", name=operation)
-        etree.SubElement(element, f"{{{WSDL_SOAP}}}operation", soapAction=f"urn:{operation}", style="document")
+        etree.SubElement(
+            element, f"{{{WSDL_SOAP}}}operation", soapAction=f"urn:{operation}", style="document"
+        )
         for direction, suffix in (("input", "Request"), ("output", "Response")):
             message = etree.SubElement(element, f"{{{WSDL}}}{direction}", name=f"{operation}{suffix}")
             etree.SubElement(message, f"{{{WSDL_SOAP}}}body", use="literal")
     service = etree.SubElement(root, f"{{{WSDL}}}service", name=description.name)
-    port = etree.SubElement(service, f"{{{WSDL}}}port", name=description.port, binding=f"ns0:{description.binding}")
+    port = etree.SubElement(
+        service, f"{{{WSDL}}}port", name=description.port, binding=f"ns0:{description.binding}"
+    )
     etree.SubElement(port, f"{{{WSDL_SOAP}}}address", location=location)
     return _serialize(root)
 
@@ -111,12 +123,17 @@ def service_wsdl(description: ServiceDescription, location: str) -> bytes:
 def messages_wsdl(description: ServiceDescription, location: str) -> bytes:
     """``?ns1.wsdl``: messages and port type, importing the schema."""
     root = etree.Element(
-        f"{{{WSDL}}}definitions", nsmap={"wsdl": WSDL, "ns1": SERVICE_NS, "xsd": XSD}, targetNamespace=SERVICE_NS
+        f"{{{WSDL}}}definitions",
+        nsmap={"wsdl": WSDL, "ns1": SERVICE_NS, "xsd": XSD},
+        targetNamespace=SERVICE_NS,
     )
     types = etree.SubElement(root, f"{{{WSDL}}}types")
     schema = etree.SubElement(types, f"{{{XSD}}}schema")
     etree.SubElement(
-        schema, f"{{{XSD}}}import", schemaLocation=f"{location}?{description.schema_part}", namespace=SERVICE_NS
+        schema,
+        f"{{{XSD}}}import",
+        schemaLocation=f"{location}?{description.schema_part}",
+        namespace=SERVICE_NS,
     )
     for operation in description.operations:
         for name in (operation, f"{operation}Response"):
@@ -144,9 +161,13 @@ def schema(description: ServiceDescription) -> bytes:
         if name != "statusResponse":
             etree.SubElement(root, f"{{{XSD}}}element", name=name, type=f"tns:{name}")
     for name, children in description.types.items():
-        sequence = etree.SubElement(etree.SubElement(root, f"{{{XSD}}}complexType", name=name), f"{{{XSD}}}sequence")
+        sequence = etree.SubElement(
+            etree.SubElement(root, f"{{{XSD}}}complexType", name=name), f"{{{XSD}}}sequence"
+        )
         for child, child_type, extra in children:
-            element = etree.SubElement(sequence, f"{{{XSD}}}element", name=child, type=child_type, minOccurs="0")
+            element = etree.SubElement(
+                sequence, f"{{{XSD}}}element", name=child, type=child_type, minOccurs="0"
+            )
             for attribute, value in extra.items():
                 element.set(f"{{{XMLMIME}}}{attribute}", value)
     return _serialize(root)

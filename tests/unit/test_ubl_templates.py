@@ -1,17 +1,20 @@
-"""Plain lines are pasted from a template of their shape: the result must be exactly what the
-element-by-element writer produces, whichever line of that shape built the template."""
+"""Blocks whose shape repeats (document header, plain lines, totals) are pasted from templates of
+their shape: the result must be exactly what writing them element by element produces, whichever
+document or line of that shape built the template, and nothing of that one may show."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 from lxml import etree
 
-from ubl_sale_cases import CASES
-from yupana.domain.sale import SaleLine
-from yupana.ubl import lines
+from ubl_sale_cases import CASES, everything
+from yupana.domain.sale import Legend, SaleDocument, SaleLine
+from yupana.ubl import lines, monetary, payment, sale, taxes
 from yupana.ubl.lines import CREDIT_NOTE_LINE, DEBIT_NOTE_LINE, INVOICE_LINE, LineKind, build_line, write_line
 from yupana.ubl.nodes import template_holder
 
@@ -119,3 +122,47 @@ def test_a_line_missing_an_amount_is_reported_as_before(change: dict[str, object
     with pytest.raises(InvalidDocument) as caught:
         _written(INVOICE_LINE, broken, "PEN")
     assert caught.value.errors[0].path == path
+
+
+def _clear_templates() -> None:
+    for store in (sale._HEADERS, lines._PLAIN_LINES, monetary._BLOCKS, taxes._TOTALS, payment._TERMS):
+        store.clear()
+
+
+def _other_document(doc: SaleDocument) -> SaleDocument:
+    """A document of the same shape whose numbers, dates and texts all differ."""
+    other = copy.deepcopy(doc)
+    other.correlativo += 1000
+    other.fecha_emision -= timedelta(days=1)
+    if other.hora_emision is not None:
+        other.hora_emision = time(23, 59, 58)
+    if other.fecha_vencimiento is not None:
+        other.fecha_vencimiento += timedelta(days=1)
+    other.legends = [Legend(legend.codigo, "OTRA LEYENDA") for legend in other.legends]
+    other.observaciones = ["OTRA OBSERVACION" if value.strip() else value for value in other.observaciones]
+    other.lines = [_other(line) for line in other.lines]
+    for name in ("valor_venta", "precio_venta", "descuentos", "cargos", "anticipos", "importe_total"):
+        value = getattr(other.totals, name)
+        if value:
+            setattr(other.totals, name, value + Decimal("100.01"))
+    other.totals.total_impuestos = (other.totals.total_impuestos or Decimal(0)) + Decimal("7.77")
+    if other.payment is not None and other.payment.forma != "Credito":
+        other.payment.forma = "Contado"
+    return other
+
+
+_DOCUMENTS = {**CASES, **{f"everything-{t}": (lambda t=t: everything(t)) for t in ("01", "03", "07", "08")}}
+
+
+@pytest.mark.parametrize("name", sorted(_DOCUMENTS))
+def test_a_document_is_written_alike_whatever_document_built_its_templates(name: str) -> None:
+    doc = _DOCUMENTS[name]()
+    _clear_templates()
+    own = etree.tostring(sale.build_sale(copy.deepcopy(doc)))
+    _clear_templates()
+    other = _other_document(doc)
+    etree.tostring(sale.build_sale(other))  # the templates now come from the other document
+    written = etree.tostring(sale.build_sale(copy.deepcopy(doc)))
+    assert written == own
+    for text in (b"OTRA LEYENDA", b"OTRA OBSERVACION", b"OTRA DESCRIPCI", other.numero.encode()):
+        assert text not in written
