@@ -15,8 +15,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -74,7 +73,16 @@ class SimulatorProcess:
 
     def start(self) -> SimulatorProcess:
         self.port = free_port()
-        command = [sys.executable, "-m", "yupana.cli", "simulator", "--host", "127.0.0.1", "--port", str(self.port)]
+        command = [
+            sys.executable,
+            "-m",
+            "yupana.cli",
+            "simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         command += ["--data", str(self.data_dir)]
         if self.rules is not None:
             command += ["--rules", str(self.rules)]
@@ -86,7 +94,9 @@ class SimulatorProcess:
         self.log = self.data_dir.parent / f"simulator-{self.port}.log"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         handle = self.log.open("wb")
-        self.process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=str(ROOT), env=env)
+        self.process = subprocess.Popen(
+            command, stdout=handle, stderr=subprocess.STDOUT, cwd=str(ROOT), env=env
+        )
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -110,18 +120,11 @@ class SimulatorProcess:
                 self.process.wait(5)
         self.process = None
 
-    def admin(self, method: str, path: str, json: object | None = None, token: str | None = None) -> httpx.Response:
+    def admin(
+        self, method: str, path: str, json: object | None = None, token: str | None = None
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.request(method, f"{self.url}/_admin{path}", json=json, headers=headers, timeout=10)
-
-
-@contextmanager
-def running(data_dir: Path, **options: object) -> Iterator[SimulatorProcess]:
-    simulator = SimulatorProcess(data_dir, **options).start()  # type: ignore[arg-type]
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
 
 
 # -- SOAP ------------------------------------------------------------------------------------------
@@ -293,7 +296,7 @@ class DocumentFactory:
     def body(self, example: str, **changes: object) -> dict:
         body = self._json((EXAMPLES / f"{example}.json").read_text(encoding="utf-8"))
         today = lima_today()
-        for key in ("fecha_emision", "fecha_generacion", "fecha_referencia"):
+        for key in ("fecha_emision", "fecha_generacion", "fecha_referencia", "fecha_inicio_traslado"):
             if key in body:
                 body[key] = today
         body.update(changes)

@@ -202,7 +202,12 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     sys.stderr.write(
         f"yupana: SUNAT simulator on http://{args.host}:{args.port} (data in {settings.data_dir})\n"
     )
-    run(settings, args.host, args.port, log_level=args.log_level)
+    from yupana.validation.sfs import SfsUnavailable
+
+    try:
+        run(settings, args.host, args.port, log_level=args.log_level)
+    except (SfsUnavailable, SettingsError) as exc:
+        raise UsageError(str(exc)) from exc
     return EXIT_OK
 
 

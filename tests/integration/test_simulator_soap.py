@@ -77,7 +77,9 @@ def send_bill(client: httpx.Client, simulator: SimulatorProcess, stem: str, xml:
     zip_name = options.get("zip_name", f"{stem}.zip")
     data = options.get("data", zip_one(f"{stem}.xml", xml))
     path = options.get("path", CPE)
-    return post(client, simulator.url + path, send_file_envelope("send_bill.xml", zip_name, data, user), "sendBill")
+    return post(
+        client, simulator.url + path, send_file_envelope("send_bill.xml", zip_name, data, user), "sendBill"
+    )
 
 
 def assert_fault(answer, code: str) -> None:
@@ -241,9 +243,9 @@ def test_altered_document_gets_a_cdr_de_rechazo_then_1032(simulator, client, doc
     assert not answer.is_fault, answer.faultstring
     _, _, cdr, cdr_bytes = cdr_of(answer.zip_field("applicationResponse"))
     assert cdr_code(cdr) == "2335"
-    assert cdr.findtext("cac:DocumentResponse/cac:Response/cbc:Description", namespaces=NS) == return_codes.message(
-        "2335"
-    )
+    assert cdr.findtext(
+        "cac:DocumentResponse/cac:Response/cbc:Description", namespaces=NS
+    ) == return_codes.message("2335")
     assert verify(cdr_bytes).valid
     assert_fault(send_bill(client, simulator, stem, xml), "1032")
 
@@ -302,7 +304,9 @@ def test_unsigned_document_is_rejected_unless_signature_checks_are_off(simulator
 
 
 def consult_cdr(client, simulator, ruc: str, tipo: str, serie: str, numero: str, user=USER):
-    return post(client, simulator.url + CONSULT, consult_envelope(ruc, tipo, serie, numero, user), "getStatusCdr")
+    return post(
+        client, simulator.url + CONSULT, consult_envelope(ruc, tipo, serie, numero, user), "getStatusCdr"
+    )
 
 
 def consult_status(client, simulator, ruc: str, tipo: str, serie: str, numero: str, user=USER):
@@ -347,7 +351,9 @@ def _operations(wsdl: etree._Element) -> set[str]:
     return {op.get("name") for op in wsdl.iter("{http://schemas.xmlsoap.org/wsdl/}operation")}
 
 
-@pytest.mark.parametrize(("path", "parts"), [(CPE, ("ns1.wsdl", "xsd2.xsd")), (CONSULT, ("ns1.wsdl", "ns1.xsd"))])
+@pytest.mark.parametrize(
+    ("path", "parts"), [(CPE, ("ns1.wsdl", "xsd2.xsd")), (CONSULT, ("ns1.wsdl", "ns1.xsd"))]
+)
 def test_wsdl_describes_the_service_at_the_simulators_address(simulator, client, path, parts) -> None:
     from paths import SUNAT
 
@@ -360,7 +366,9 @@ def test_wsdl_describes_the_service_at_the_simulators_address(simulator, client,
     sunat = etree.parse(str(SUNAT / "services" / "soap-wsdl" / "greenter" / f"{name}.wsdl")).getroot()
     assert _operations(wsdl) == _operations(sunat)
     messages = etree.fromstring(client.get(f"{simulator.url}{path}?{parts[0]}").content)
-    sunat_messages = etree.parse(str(SUNAT / "services" / "soap-wsdl" / "greenter" / f"{name}.ns1.wsdl")).getroot()
+    sunat_messages = etree.parse(
+        str(SUNAT / "services" / "soap-wsdl" / "greenter" / f"{name}.ns1.wsdl")
+    ).getroot()
     assert _operations(messages) == _operations(sunat_messages)
     schema = etree.XMLSchema(etree.fromstring(client.get(f"{simulator.url}{path}?{parts[1]}").content))
     # The schema accepts the request elements of SUNAT's own templates.

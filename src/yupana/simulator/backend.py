@@ -47,7 +47,7 @@ from datetime import datetime
 from yupana.domain import return_codes
 from yupana.simulator.cdr import LIMA, CdrContent, CdrWriter, accepted_description, cdr_zip_name
 from yupana.simulator.config import SimulatorSettings
-from yupana.simulator.facts import Facts
+from yupana.simulator.facts import Facts, Reference
 from yupana.simulator.filenames import SunatName, parse_xml_name, parse_zip_name
 from yupana.simulator.reception import Examined, Examiner, Refused, Verdict, unpack
 from yupana.simulator.store import ACCEPTED, REJECTED, VOIDED, DocumentRecord, Store, TicketRecord
@@ -153,6 +153,7 @@ class Backend:
         self.cdr = cdr
         self.clock = clock
         self._settle_lock = threading.Lock()
+        self._register_lock = threading.Lock()
         self._id_lock = threading.Lock()
         self._last_id = 0
         self._token_key = secrets.token_bytes(32)
@@ -218,9 +219,10 @@ class Backend:
             raise Refused(verdict.code, verdict.detail)
         if verdict.is_rejection and verdict.by_stylesheet and settings.rejections == "fault":
             raise StylesheetRefusal(verdict.code, verdict.detail, self.next_id())
-        self._refuse_duplicate(name, settings)
-        record, cdr = self._answer(examined, user.ruc)
-        self.store.save_document(record)
+        with self._register_lock:  # one of two simultaneous copies is the duplicate
+            self._refuse_duplicate(name, settings)
+            record, cdr = self._answer(examined, user.ruc)
+            self.store.save_document(record)
         return BillAnswer(cdr_zip_name(name.stem), cdr, verdict)
 
     def _refuse_duplicate(self, name: SunatName, settings: SimulatorSettings) -> None:
@@ -325,15 +327,19 @@ class Backend:
         """Process every ticket whose time has come, oldest first."""
         with self._settle_lock:
             for record in self.store.due_tickets(self.clock()):
-                outcome = self._process(record)
-                self.store.settle_ticket(
-                    record.ticket,
-                    outcome.status,
-                    outcome.cdr,
-                    outcome.error_code,
-                    outcome.error_message,
-                    outcome.documents or [],
-                )
+                with self._register_lock:
+                    self._settle(record)
+
+    def _settle(self, record: TicketRecord) -> None:
+        outcome = self._process(record)
+        self.store.settle_ticket(
+            record.ticket,
+            outcome.status,
+            outcome.cdr,
+            outcome.error_code,
+            outcome.error_message,
+            outcome.documents or [],
+        )
 
     def _process(self, record: TicketRecord) -> _Settlement:
         name = parse_zip_name(record.file_name)
@@ -623,8 +629,8 @@ def _consult(code: str) -> StatusAnswer:
     return StatusAnswer(code, None, CONSULT_MESSAGES[code])
 
 
-def _reference_text(reference: object) -> str:
-    return f"{getattr(reference, 'tipo', '')}-{getattr(reference, 'serie', '')}-{getattr(reference, 'numero', '')}"
+def _reference_text(reference: Reference) -> str:
+    return f"{reference.tipo}-{reference.serie}-{reference.numero}"
 
 
 def _zip_many(files: list[tuple[str, bytes]]) -> bytes:

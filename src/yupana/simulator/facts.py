@@ -1,11 +1,15 @@
 """What a received XML says about itself, and whether that matches the name it came under.
 
-The name-against-content checks follow SUNAT's stylesheets to the letter (they get the file
-name as ``nombreArchivoEnviado``): strings are compared as XPath compares them, untrimmed, and
-a comparison with a missing node is false (``$numeroRuc != path`` holds only when a node at
+The name-against-content comparisons are those SUNAT's stylesheets make (they get the file name
+as ``nombreArchivoEnviado``): strings are compared as XPath compares them, untrimmed, and a
+comparison with a missing node is false (``$numeroRuc != path`` holds only when a node at
 ``path`` differs). So a RUC written with a line break inside its element is 1034 here as it is
-at SUNAT. The codes are those of each family's stylesheet: 1034/1035/1036 and 1003/1004 for
-documents, 1034 (RC), 2221 (RA) and 2220 (RC, RA, RR) for summaries.
+at SUNAT. The codes are those of the stylesheets: 1034/1035/1036 and 1003/1004 for documents,
+1034 (RC), 2221 (RA) and 2220 (RC, RA, RR) for summaries. When SUNAT's stylesheets are run they
+make these comparisons themselves, each family its own way and in its own order (the boleta's
+drops 1034), so the reception then checks only that the document is of the type its name says
+(``type_mismatch``): SUNAT picks the stylesheet by the file name, Yupana's validator by the
+content, and a factura sent under a boleta's name must not pass as a boleta.
 """
 
 from __future__ import annotations
@@ -74,12 +78,31 @@ class Mismatch:
     detail: str
 
 
-def name_mismatch(root: etree._Element, name: SunatName) -> Mismatch | None:
-    """The first way the document contradicts its file name, as SUNAT's stylesheet reports it."""
+def type_mismatch(root: etree._Element, name: SunatName, *, exact: bool = True) -> Mismatch | None:
+    """1003 when the document is not of the type its file name announces (root element, and the
+    type code of facturas, boletas and guías; 1004 when that code is missing). ``exact=False``
+    ignores whitespace around the code (left to the stylesheet, which reports it in its order)."""
     local = etree.QName(root).localname
     expected_root = ROOTS.get(name.tipo)
     if expected_root is None or local != expected_root:
         return Mismatch("1003", f"el elemento raíz {local} no corresponde al tipo {name.tipo} del nombre")
+    type_path = {"Invoice": "cbc:InvoiceTypeCode", "DespatchAdvice": "cbc:DespatchAdviceTypeCode"}.get(local)
+    if type_path is not None:
+        type_node = root.find(type_path, NS)
+        if type_node is None:
+            return Mismatch("1004", f"falta {type_path}")
+        code = _string(type_node)
+        if (code if exact else code.strip()) != name.tipo:
+            return Mismatch("1003", f"{type_path}: {code!r}; tipo del nombre: {name.tipo}")
+    return None
+
+
+def name_mismatch(root: etree._Element, name: SunatName) -> Mismatch | None:
+    """The first way the document contradicts its file name, as SUNAT's stylesheets compare them."""
+    wrong_type = type_mismatch(root, name)
+    if wrong_type is not None:
+        return wrong_type
+    local = etree.QName(root).localname
     issuer_path = _issuer_path(local)
     identifier = _first_text(root, "cbc:ID")
     if name.is_summary:
@@ -98,13 +121,6 @@ def name_mismatch(root: etree._Element, name: SunatName) -> Mismatch | None:
         return Mismatch("1035", f"serie del nombre: {name.serie}; cbc:ID: {identifier}")
     if name.correlativo != identifier[5:]:
         return Mismatch("1036", f"número del nombre: {name.correlativo}; cbc:ID: {identifier}")
-    type_path = {"Invoice": "cbc:InvoiceTypeCode", "DespatchAdvice": "cbc:DespatchAdviceTypeCode"}.get(local)
-    if type_path is not None:
-        type_node = root.find(type_path, NS)
-        if type_node is None:
-            return Mismatch("1004", f"falta {type_path}")
-        if _string(type_node) != name.tipo:
-            return Mismatch("1003", f"{type_path}: {_string(type_node)!r}; tipo del nombre: {name.tipo}")
     return None
 
 

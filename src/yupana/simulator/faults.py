@@ -89,8 +89,10 @@ class FaultInjector:
 async def drop_connection(scope: dict[str, Any]) -> None:
     """Reset the client's connection now (or raise :class:`ConnectionDropped`)."""
     transport = (scope.get("state") or {}).get(TRANSPORT_KEY)
-    if transport is None or transport.is_closing():
+    if transport is None:
         raise ConnectionDropped("connection dropped by an injected fault")
+    if transport.is_closing():  # the client left already
+        return
     sock = transport.get_extra_info("socket")
     if sock is not None:
         try:

@@ -77,6 +77,9 @@ def router() -> APIRouter:
                     {"error": refused.error, "error_description": refused.description},
                     status_code=refused.status,
                 )
+            except Exception:  # SUNAT's 500, never a traceback
+                log.exception("GRE token request failed")
+                return JSONResponse({"cod": "500", "msg": "Error inesperado"}, status_code=500)
 
         return await simulator.guarded(request, "gre", answer)
 

@@ -5,7 +5,8 @@
    (0160);
 2. the XML: well-formed, no DOCTYPE (0306);
 3. its name against its content (1034, 1035, 1036, 1003, 1004; 2220/2221 for summaries), as the
-   stylesheets compare them (``facts.name_mismatch``);
+   stylesheets compare them (``facts.name_mismatch``); when the stylesheets run (step 6) they
+   make these comparisons themselves, and only the document type is checked here (1003/1004);
 4. the signature (check ``signature``): none at all 2085, any other failure 2335
    (``yupana.signing.verify``);
 5. SUNAT's XSD (check ``xsd``): 0306 with the schema's message;
@@ -25,7 +26,7 @@ from lxml import etree
 from yupana.domain import return_codes
 from yupana.signing.verify import verify
 from yupana.simulator.config import SimulatorSettings
-from yupana.simulator.facts import Facts, name_mismatch, read_facts
+from yupana.simulator.facts import Facts, name_mismatch, read_facts, type_mismatch
 from yupana.simulator.filenames import SunatName, parse_xml_name
 from yupana.sunat.archive import ArchiveEntry, ArchiveError, read_entries
 from yupana.validation.xsd import validate_xsd
@@ -133,7 +134,14 @@ class Examiner:
         except (etree.XMLSyntaxError, ValueError) as exc:
             return Examined(name, entry_name, xml, Verdict("0306", str(exc)))
         facts = read_facts(root)
-        mismatch = name_mismatch(root, name)
+        stylesheet = (
+            self.sfs
+            if self.sfs is not None and settings.runs("sfs") and self.sfs.supports(name.tipo)
+            else None
+        )
+        mismatch = (
+            type_mismatch(root, name, exact=False) if stylesheet is not None else name_mismatch(root, name)
+        )
         if mismatch is not None:
             return Examined(name, entry_name, xml, Verdict(mismatch.code, mismatch.detail), facts)
         if settings.runs("signature"):
@@ -148,8 +156,8 @@ class Examiner:
                 first = problems.errors[0]
                 return Examined(name, entry_name, xml, Verdict("0306", first.message), facts)
         notes: tuple[tuple[str, str], ...] = ()
-        if self.sfs is not None and settings.runs("sfs") and self.sfs.supports(name.tipo):
-            verdict = self.sfs.check(xml, entry_name)
+        if stylesheet is not None:
+            verdict = stylesheet.check(xml, entry_name)
             notes = tuple(
                 (p.code, return_codes.message(p.code))
                 for p in verdict.problems.warnings

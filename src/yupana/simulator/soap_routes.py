@@ -19,12 +19,14 @@ the description. Unreadable envelopes and operations a service does not have are
 
 from __future__ import annotations
 
+import logging
 import re
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from yupana.domain import return_codes
 from yupana.simulator import soap, wsdl
 from yupana.simulator.backend import Backend, StylesheetRefusal, User
 from yupana.simulator.reception import Refused
@@ -41,6 +43,8 @@ CONSULT_PATH = "/ol-it-wsconscpegem/billConsultService"
 BILL_OPERATIONS = frozenset({"sendBill", "sendSummary", "sendPack", "getStatus"})
 CONSULT_OPERATIONS = frozenset({"getStatus", "getStatusCdr"})
 MAX_BODY = 64 * 1024 * 1024
+
+log = logging.getLogger("yupana.simulator")
 
 _NODE = re.compile(r"\(nodo: .*\)\s*$", re.S)
 
@@ -83,6 +87,9 @@ def handle(simulator: Simulator, service: str, body: bytes) -> Response:
         )
     except Refused as refused:
         return _fault(soap.fault_code(refused.code), soap.fault_text(refused.message, refused.detail))
+    except Exception:  # a failure of the simulator itself: SUNAT's 0100, never a traceback
+        log.exception("SOAP request failed")
+        return _fault(soap.fault_code("0100"), return_codes.message("0100"))
 
 
 def _content(request: soap.SoapRequest) -> bytes:
