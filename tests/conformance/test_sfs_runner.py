@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import saxonche  # noqa: F401  (the SFS stylesheets run on Saxon; a test dependency)
 from lxml import etree
 
 from paths import SFS_RULES, SUNAT
@@ -21,8 +22,6 @@ from yupana.validation.sfs import (
     document_type,
     sfs_file_name,
 )
-
-pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need the optional dependency saxonche")
 
 RESULTS = SUNAT / "tools" / "example-results-sfs-xsl.tsv"
 

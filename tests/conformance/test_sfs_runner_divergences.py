@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import saxonche  # noqa: F401  (the SFS stylesheets run on Saxon; a test dependency)
 from lxml import etree
 
 from paths import ROOT, SFS_RULES, SUNAT
@@ -31,8 +32,6 @@ from yupana.validation.sfs import (
     SfsValidator,
     SfsVerdict,
 )
-
-pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need the optional dependency saxonche")
 
 LIMA_TODAY = datetime.now(ZoneInfo("America/Lima")).date()
 TODAY = LIMA_TODAY.isoformat()

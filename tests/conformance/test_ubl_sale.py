@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+import saxonche
 from lxml import etree
 
 from paths import SFS_RULES, SUNAT, TEST_PFX, TEST_PFX_PASSWORD
@@ -26,8 +27,6 @@ from yupana.domain.sale import SaleDocument
 from yupana.ubl import serialize
 from yupana.ubl.namespaces import EXT, SIGNATURE_ID
 from yupana.ubl.sale import build_sale
-
-saxonche = pytest.importorskip("saxonche", reason="SUNAT's SFS stylesheets need Saxon (saxonche)")
 
 XSD_DIR = SUNAT / "xsd" / "2.1" / "maindoc"
 VALIDATION = "sunat_archivos/sfs/VALI/commons/xsl/validation/2.X/"

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import saxonche  # noqa: F401  (the SFS stylesheets run on Saxon; a test dependency)
 
 from paths import SFS_RULES, SUNAT
 from simulator_harness import (
@@ -42,8 +43,6 @@ from simulator_harness import (
     zip_one,
 )
 from yupana.simulator.filenames import parse_xml_name
-
-pytest.importorskip("saxonche", reason="the simulator runs SUNAT's stylesheets with saxonche")
 
 RESULTS = SUNAT / "tools" / "example-results-sfs-xsl.tsv"
 

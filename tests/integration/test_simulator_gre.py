@@ -10,13 +10,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import saxonche  # noqa: F401  (the SFS stylesheets run on Saxon; a test dependency)
 
 from paths import SFS_RULES
 from simulator_harness import ISSUER_RUC, NS, DocumentFactory, SimulatorProcess, cdr_code, cdr_of, zip_one
 from yupana.domain import return_codes
 from yupana.signing.verify import verify
-
-pytest.importorskip("saxonche", reason="the simulator runs SUNAT's stylesheets with saxonche")
 
 CLIENT_ID = "test-85e5b0ae-255c-4891-a595-0b98c65c9854"
 CLIENT_SECRET = "test-Hty/M6QshYvPgItX2P0+Kw=="

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import saxonche  # noqa: F401  (the SFS stylesheets run on Saxon; a test dependency)
 from lxml import etree
 
 from paths import SFS_RULES
@@ -40,8 +41,6 @@ from simulator_harness import (
 )
 from yupana.domain import return_codes
 from yupana.signing.verify import verify
-
-pytest.importorskip("saxonche", reason="the simulator runs SUNAT's stylesheets with saxonche")
 
 USER = beta_user(ISSUER_RUC)
 CBC = NS["cbc"]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import saxonche  # noqa: F401  (the SFS stylesheets run on Saxon; a test dependency)
 
 from paths import SFS_RULES
 from simulator_harness import (
@@ -31,8 +32,6 @@ from simulator_harness import (
 )
 from yupana.domain import return_codes
 from yupana.signing.verify import verify
-
-pytest.importorskip("saxonche", reason="the simulator runs SUNAT's stylesheets with saxonche")
 
 USER = beta_user(ISSUER_RUC)
 DELAY = 1.0

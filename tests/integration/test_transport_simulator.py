@@ -12,7 +12,6 @@ off: these tests are about the wire, not about the order in which a company send
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import socket
 import subprocess
@@ -22,9 +21,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-if importlib.util.find_spec("yupana.simulator") is None:  # pragma: no cover
-    pytest.skip("yupana.simulator is not available in this tree", allow_module_level=True)
 
 from corpus import load_fixture
 from paths import ROOT

@@ -10,17 +10,16 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency")
-
-from yupana.dialects import json_fields  # noqa: E402
-from yupana.dialects.native.despatch import parse_despatch, translate_path  # noqa: E402
-from yupana.dialects.native.issuer import parse_issuer  # noqa: E402
-from yupana.domain.despatch import TRANSBORDO_PROGRAMADO, VEHICULO_M1L  # noqa: E402
-from yupana.domain.party import Company  # noqa: E402
-from yupana.domain.problems import InvalidDocument  # noqa: E402
-from yupana.validation.despatch import validate_despatch  # noqa: E402
+from yupana.dialects import json_fields
+from yupana.dialects.native.despatch import parse_despatch, translate_path
+from yupana.dialects.native.issuer import parse_issuer
+from yupana.domain.despatch import TRANSBORDO_PROGRAMADO, VEHICULO_M1L
+from yupana.domain.party import Company
+from yupana.domain.problems import InvalidDocument
+from yupana.validation.despatch import validate_despatch
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "docs" / "native-despatch.schema.json"

@@ -6,15 +6,14 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency")
-
-from yupana.dialects import json_fields as reader  # noqa: E402
-from yupana.dialects.native.issuer import parse_issuer  # noqa: E402
-from yupana.dialects.native.sales import parse_sale  # noqa: E402
-from yupana.domain.party import Company  # noqa: E402
-from yupana.domain.problems import InvalidDocument  # noqa: E402
+from yupana.dialects import json_fields as reader
+from yupana.dialects.native.issuer import parse_issuer
+from yupana.dialects.native.sales import parse_sale
+from yupana.domain.party import Company
+from yupana.domain.problems import InvalidDocument
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "docs" / "native-sale.schema.json"

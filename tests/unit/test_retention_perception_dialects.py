@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from yupana.calc.perception import process_perception
@@ -25,8 +26,6 @@ from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument
 from yupana.validation.perception import validate_perception
 from yupana.validation.retention import validate_retention
-
-jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency")
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "api-native-retention-perception.md"

@@ -144,7 +144,8 @@ def test_next_number_and_paths() -> None:
 
 @pytest.fixture(scope="module")
 def validator():
-    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency")
+    import jsonschema
+
     checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
         "number",
         lambda _checker, value: isinstance(value, int | float | Decimal) and not isinstance(value, bool),
