@@ -36,6 +36,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/build_sign.py
 	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/despatch.py
+	$(BIN)/python bench/transport.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache
