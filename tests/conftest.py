@@ -63,3 +63,17 @@ def demo_issuer():
             codigo_establecimiento="0000",
         ),
     )
+
+
+@pytest.fixture(scope="session")
+def other_issuer():  # noqa: ANN201
+    """An issuer whose RUC none of the corpora's parties uses (their made-up RUCs, once given a valid
+    check digit, include the demo issuer's)."""
+    from yupana.domain.party import Address, Company
+
+    return Company(
+        "20601234565",
+        "TRANSPORTES Y SERVICIOS DEMO S.A.C.",
+        None,
+        Address("AV. ARGENTINA 456", "150101", "LIMA", "LIMA", "LIMA", codigo_establecimiento="0000"),
+    )
