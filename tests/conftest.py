@@ -66,7 +66,7 @@ def demo_issuer():
 
 
 @pytest.fixture(scope="session")
-def other_issuer():  # noqa: ANN201
+def other_issuer():
     """An issuer whose RUC none of the corpora's parties uses (their made-up RUCs, once given a valid
     check digit, include the demo issuer's)."""
     from yupana.domain.party import Address, Company
