@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,6 +21,11 @@ class Settings(BaseSettings):
     # Signature algorithm of issued documents: "rsa-sha1" (as in SUNAT's XML guides) or "rsa-sha256".
     signature_algorithm: str = "rsa-sha1"
     data_dir: Path = Path("data")
+    # Database URL (sqlite:///… or postgresql://…); unset: the SQLite file yupana.db in data_dir.
+    database_url: str | None = None
+    # Fernet key(s) that encrypt stored secrets, comma-separated (the first encrypts); unset: the
+    # key file secret.key in data_dir, created on first run.
+    secret_key: SecretStr | None = None
 
 
 @cache

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 MAX_KEY_LENGTH = 500
+BLOB_FOLDER_NAME = "blobs"
 _SEGMENT = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,199}")
 
 
@@ -72,6 +73,11 @@ class LocalBlobStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._resolved_root = self.root.resolve()
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> LocalBlobStore:
+        """The default store: the ``blobs`` folder of Yupana's data folder."""
+        return cls(Path(data_dir) / BLOB_FOLDER_NAME)
 
     def __repr__(self) -> str:
         return f"LocalBlobStore({str(self.root)!r})"

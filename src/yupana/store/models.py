@@ -257,9 +257,7 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
-    establishment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("establishments.id", ondelete="CASCADE")
-    )
+    establishment_id: Mapped[int | None] = mapped_column(ForeignKey("establishments.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("api_users.id", ondelete="CASCADE"))
     name: Mapped[str | None] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -171,7 +171,10 @@ class CompanyRepository:
         except IntegrityError:
             raise InvalidDocument.single(f"a company with RUC {ruc} already exists", "ruc") from None
         self.add_establishment(
-            company, address.codigo_establecimiento or FISCAL_ESTABLISHMENT, address, nombre="Domicilio fiscal"
+            company,
+            address.codigo_establecimiento or FISCAL_ESTABLISHMENT,
+            address,
+            nombre="Domicilio fiscal",
         )
         return company
 
@@ -307,17 +310,31 @@ class CompanyRepository:
             distrito=source.distrito,
             urbanizacion=source.urbanizacion,
             codigo_pais=source.codigo_pais,
-            codigo_establecimiento=establishment.codigo if establishment is not None else FISCAL_ESTABLISHMENT,
+            codigo_establecimiento=establishment.codigo
+            if establishment is not None
+            else FISCAL_ESTABLISHMENT,
         )
         return party.Company(
-            company.ruc, company.razon_social, company.nombre_comercial, address, company.email, company.telefono
+            company.ruc,
+            company.razon_social,
+            company.nombre_comercial,
+            address,
+            company.email,
+            company.telefono,
         )
 
     def add_establishment(
-        self, company: Company, codigo: str, address: party.Address | None = None, *, nombre: str | None = None
+        self,
+        company: Company,
+        codigo: str,
+        address: party.Address | None = None,
+        *,
+        nombre: str | None = None,
     ) -> Establishment:
         if not (len(codigo) == 4 and codigo.isdigit()):
-            raise InvalidDocument.single("the establishment code is 4 digits (0000 = domicilio fiscal)", "codigo")
+            raise InvalidDocument.single(
+                "the establishment code is 4 digits (0000 = domicilio fiscal)", "codigo"
+            )
         establishment = Establishment(
             company_id=company.id,
             codigo=codigo,
@@ -336,7 +353,9 @@ class CompanyRepository:
 
     def establishment(self, company: Company, codigo: str) -> Establishment | None:
         return self.session.execute(
-            select(Establishment).where(Establishment.company_id == company.id, Establishment.codigo == codigo)
+            select(Establishment).where(
+                Establishment.company_id == company.id, Establishment.codigo == codigo
+            )
         ).scalar_one_or_none()
 
     def establishments(self, company: Company) -> list[Establishment]:
@@ -385,7 +404,12 @@ class SeriesRepository:
         return found
 
     def add(
-        self, tipo_documento: str, serie: str, *, establishment_id: int | None = None, last_correlativo: int = 0
+        self,
+        tipo_documento: str,
+        serie: str,
+        *,
+        establishment_id: int | None = None,
+        last_correlativo: int = 0,
     ) -> Series:
         """A new series (of the fiscal establishment unless another is given)."""
         if not serie or len(serie) > 20:
@@ -547,7 +571,9 @@ class TokenRepository:
             ).scalar_one_or_none()
             if disabled is not None:
                 return None
-        return TokenIdentity(record.id, record.company_id, ruc, record.establishment_id, codigo, record.user_id)
+        return TokenIdentity(
+            record.id, record.company_id, ruc, record.establishment_id, codigo, record.user_id
+        )
 
     def mark_used(self, token_id: int, at: datetime | None = None) -> None:
         """Record the token's last use (written at most once a minute per token)."""
@@ -712,7 +738,10 @@ class DocumentRepository:
             )
             existing = self.get_by_number(new.tipo_documento, new.serie, new.correlativo)
             if existing is not None:
-                if new.content_fingerprint is not None and existing.content_fingerprint == new.content_fingerprint:
+                if (
+                    new.content_fingerprint is not None
+                    and existing.content_fingerprint == new.content_fingerprint
+                ):
                     return InsertResult(existing, created=False)
                 raise InvalidDocument.single(
                     f"{MESSAGE_REGISTERED_WITH_OTHER_DATA} ({new.serie}-{new.correlativo})",
@@ -758,10 +787,7 @@ class DocumentRepository:
             updated_at=now,
         )
         self.session.add(document)
-        self.session.flush()
-        self.session.add(
-            DocumentEvent(document_id=document.id, at=now, from_state=None, to_state=document.state)
-        )
+        self.session.add(DocumentEvent(document=document, at=now, from_state=None, to_state=document.state))
         self.session.flush()
         return InsertResult(document, created=True)
 
@@ -801,7 +827,9 @@ class DocumentRepository:
             query = query.where(Document.customer_numero_documento == where.customer_numero_documento)
         return query
 
-    def list(self, where: DocumentFilter | None = None, *, limit: int = 100, offset: int = 0) -> list[Document]:
+    def list(
+        self, where: DocumentFilter | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[Document]:
         """Documents newest first (issue date, then insertion order)."""
         if not 1 <= limit <= MAX_LIST_LIMIT:
             raise InvalidDocument.single(f"limit must be between 1 and {MAX_LIST_LIMIT}", "limit")
@@ -865,7 +893,9 @@ class DocumentRepository:
         )
         if not result.rowcount:  # type: ignore[attr-defined]
             actual = self.session.execute(
-                select(Document.state).where(Document.id == document.id, Document.company_id == self.company_id)
+                select(Document.state).where(
+                    Document.id == document.id, Document.company_id == self.company_id
+                )
             ).scalar_one_or_none()
             raise StateConflict(document.id, expected, actual)
         event = DocumentEvent(
@@ -954,7 +984,8 @@ class IdempotencyRepository:
         """
         if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
             raise InvalidDocument.single(
-                f"the idempotency key must have 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters", "Idempotency-Key"
+                f"the idempotency key must have 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters",
+                "Idempotency-Key",
             )
         values = {
             "company_id": self.company_id,

@@ -75,7 +75,9 @@ def _checked_key(key: bytes | str) -> bytes:
     try:
         decoded = base64.urlsafe_b64decode(raw)
     except (binascii.Error, ValueError) as exc:
-        raise SecretKeyError("the secret key is not URL-safe base64 (make one with Fernet.generate_key())") from exc
+        raise SecretKeyError(
+            "the secret key is not URL-safe base64 (make one with Fernet.generate_key())"
+        ) from exc
     if len(decoded) != 32:
         raise SecretKeyError("the secret key must be 32 bytes in URL-safe base64 (44 characters)")
     return raw

@@ -4,8 +4,9 @@
 
 * ``accepted`` — code 0, no observations;
 * ``observed`` — accepted with observations (``notes``, codes 4000+ in SUNAT's CDRs);
-* ``rejected`` — a code 2000–3999: the document is registered as rejected; ``cdr_zip`` holds the
-  "CDR de rechazo" when SUNAT sent one (a rejection may also arrive as a SOAP fault, without CDR);
+* ``rejected`` — a code 2000–3999: the document is not valid. When SUNAT answers with a "CDR de
+  rechazo" (``cdr_zip``) it registered the document as rejected; when the rejection arrives as a
+  SOAP fault ``Client.2xxx`` (its gateway's stylesheet verdict) nothing was registered;
 * ``exception`` — codes 0100–1999 (SOAP faults ``Client.NNNN``/``Server.NNNN``, ticket errors),
   and everything that is not an answer at all: HTTP errors, timeouts, TLS failures, malformed
   answers; the document is not registered and may be sent again (see ``retryable``);

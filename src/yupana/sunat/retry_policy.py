@@ -46,7 +46,7 @@ RETRYABLE_CODES = MappingProxyType(
         "0136": "No se pudo recibir una respuesta del batch",
         "0137": "Se obtuvo una respuesta nula",
         "0138": "Error en Base de Datos",
-        "0140": "Existe un Documento igual en Proceso (ask again once it is processed)",
+        "0140": "Existe un Documento igual en Proceso",  # ask again once it is processed
         "0200": "Ocurrió un error en el batch",
         "0201": "Llegó un requerimiento nulo al batch",
         "0250": "Ocurrió un error desconocido al hacer unzip",
