@@ -287,3 +287,49 @@ def test_a_lost_cdr_is_recovered_from_the_consult_service(build, tmp_path: Path)
             assert again.outcome is Outcome.EXCEPTION and not again.retryable, again
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def checking_simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A simulator that also runs SUNAT's SFS stylesheets on what it receives."""
+    from paths import SFS_RULES
+
+    process, base = start_simulator(tmp_path_factory.mktemp("checking"), YUPANA_SUNAT_RULES=str(SFS_RULES))
+    yield base
+    stop(process)
+
+
+def _factura(test_signer, correlativo: int, **changes: object) -> tuple[str, bytes]:
+    from yupana.dialects.native.issuer import parse_issuer
+    from yupana.dialects.registry import dialect
+    from yupana.service.build import DocumentBuilder
+
+    issuer = parse_issuer(load_json((ROOT / "examples" / "issuer.json").read_bytes()))
+    body = load_fixture(EXAMPLES / "factura-minima.json", "fecha_emision")
+    assert isinstance(body, dict)
+    body.update(correlativo=correlativo, **changes)
+    built = DocumentBuilder(test_signer).build(dialect("native").parse(body, issuer))
+    return built.document.file_stem, built.xml
+
+
+def test_observations_come_back_as_observed(checking_simulator: str, test_signer) -> None:
+    # SUNAT's stylesheet observes (4233) an orden de compra with characters outside its pattern.
+    stem, xml = _factura(test_signer, 41, orden_compra="OC-2026/001")
+    with company(checking_simulator) as client:
+        result = client.send_xml(stem, xml)
+    assert result.outcome is Outcome.OBSERVED, result
+    assert result.is_accepted and result.cdr_zip
+    assert any(note.code == "4233" for note in result.notes), result.notes
+
+
+def test_a_tampered_document_is_rejected_with_its_cdr(checking_simulator: str, test_signer) -> None:
+    stem, xml = _factura(test_signer, 42)
+    tampered = xml.replace(b">118.00<", b">119.00<", 1)
+    assert tampered != xml
+    with company(checking_simulator) as client:
+        result = client.send_xml(stem, tampered)
+        assert result.outcome is Outcome.REJECTED, result
+        assert result.code == "2335" and not result.retryable
+        assert result.cdr_zip, "SUNAT answers a broken signature with a CDR de rechazo"
+        state = client.recover(stem)
+    assert state.outcome is Outcome.REJECTED, state
