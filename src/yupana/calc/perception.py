@@ -20,93 +20,24 @@ régimen): the native rules report why.
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from operator import add
+from typing import Final
 
-from yupana.calc.payment_amounts import (
-    PRECISION,
-    AmountCheck,
-    PaymentNumbers,
-    in_soles,
-    percent_of,
-    regime_rate,
-)
-from yupana.domain.exchange_rate import payment_rate
-from yupana.domain.perception import (
-    OUT_OF_TOTALS,
-    WITHOUT_PAYMENT,
-    PerceivedDocument,
-    PerceptionDocument,
-)
+from yupana.calc.payment_amounts import Arithmetic, process_agent_document
+from yupana.domain.agent_documents import PERCEPTION
+from yupana.domain.perception import PerceptionDocument
 from yupana.domain.problems import Problems
 
-PAYMENT_AMOUNTS = "2608"
-TOTAL_PERCEIVED = "2667"
-TOTAL_COLLECTED = "2668"
+PAYMENT_AMOUNTS: Final = "2608"
+TOTAL_PERCEIVED: Final = "2667"
+TOTAL_COLLECTED: Final = "2668"
+
+PERCEPTION_ARITHMETIC: Final = Arithmetic(
+    PERCEPTION, PAYMENT_AMOUNTS, TOTAL_PERCEIVED, TOTAL_COLLECTED, net=add
+)
 
 
 def process_perception(doc: PerceptionDocument) -> Problems:
     """Complete every amount left ``None`` and report each declared one SUNAT would reject.
     Declared amounts are kept. Pure: reads and fills ``doc`` only."""
-    problems = Problems()
-    check = AmountCheck(problems)
-    with localcontext() as context:
-        context.prec = PRECISION
-        if doc.tasa is None:
-            doc.tasa = regime_rate("22", doc.regimen)
-        numbers = PaymentNumbers()
-        for index, related in enumerate(doc.documents):
-            if related.tipo_documento not in WITHOUT_PAYMENT:
-                _document(check, related, doc.tasa, numbers, f"documents[{index}]")
-        _totals(check, doc)
-    return problems
-
-
-def _document(
-    check: AmountCheck, related: PerceivedDocument, tasa: Decimal | None, numbers: PaymentNumbers, path: str
-) -> None:
-    payments = related.payments
-    if len(payments) == 1:
-        only = payments[0]
-        if only.percibido is None:
-            only.percibido = related.percibido
-        if only.cobrado is None:
-            only.cobrado = related.cobrado
-    for index, payment in enumerate(payments):
-        where = f"{path}.payments[{index}]"
-        payment.numero = numbers.next(related.tipo_documento, related.numero, payment.numero)
-        if payment.fecha_percepcion is None:
-            payment.fecha_percepcion = related.fecha_percepcion or payment.fecha
-        rate = payment_rate(related.moneda, payment.tipo_cambio, related.tipo_cambio, payment.fecha)
-        soles = in_soles(payment.importe, related.moneda, rate)
-        if soles is None or tasa is None:
-            continue  # validation reports the missing exchange rate or régimen
-        payment.percibido = check.settle(
-            PAYMENT_AMOUNTS, f"{where}.percibido", payment.percibido, percent_of(soles, tasa)
-        )
-        payment.cobrado = check.settle(
-            PAYMENT_AMOUNTS, f"{where}.cobrado", payment.cobrado, soles + payment.percibido
-        )
-    perceived = [p.percibido for p in payments]
-    collected = [p.cobrado for p in payments]
-    if payments and None not in perceived and None not in collected:
-        related.percibido = check.settle(
-            PAYMENT_AMOUNTS, f"{path}.percibido", related.percibido, sum(perceived, Decimal(0))
-        )
-        related.cobrado = check.settle(
-            PAYMENT_AMOUNTS, f"{path}.cobrado", related.cobrado, sum(collected, Decimal(0))
-        )
-
-
-def _totals(check: AmountCheck, doc: PerceptionDocument) -> None:
-    counted = [d for d in doc.documents if d.tipo_documento not in OUT_OF_TOTALS]
-    totals = doc.totals
-    check.rounding("totals.redondeo", totals.redondeo)
-    perceived = [p.percibido for d in counted for p in d.payments]
-    collected = [p.cobrado for d in counted for p in d.payments]
-    if not perceived or None in perceived or None in collected:
-        return
-    totals.percibido = check.settle(
-        TOTAL_PERCEIVED, "totals.percibido", totals.percibido, sum(perceived, Decimal(0)), None
-    )
-    payable = sum(collected, Decimal(0)) + (totals.redondeo or Decimal(0))
-    totals.cobrado = check.settle(TOTAL_COLLECTED, "totals.cobrado", totals.cobrado, payable, None)
+    return process_agent_document(PERCEPTION_ARITHMETIC, doc)

@@ -20,93 +20,22 @@ régimen): the native rules report why.
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from operator import sub
+from typing import Final
 
-from yupana.calc.payment_amounts import (
-    PRECISION,
-    AmountCheck,
-    PaymentNumbers,
-    in_soles,
-    percent_of,
-    regime_rate,
-)
-from yupana.domain.exchange_rate import payment_rate
+from yupana.calc.payment_amounts import Arithmetic, process_agent_document
+from yupana.domain.agent_documents import RETENTION
 from yupana.domain.problems import Problems
-from yupana.domain.retention import (
-    OUT_OF_TOTALS,
-    WITHOUT_PAYMENT,
-    RetainedDocument,
-    RetentionDocument,
-)
+from yupana.domain.retention import RetentionDocument
 
-PAYMENT_AMOUNTS = "2623"
-TOTAL_RETAINED = "2628"
-TOTAL_PAID = "2629"
+PAYMENT_AMOUNTS: Final = "2623"
+TOTAL_RETAINED: Final = "2628"
+TOTAL_PAID: Final = "2629"
+
+RETENTION_ARITHMETIC: Final = Arithmetic(RETENTION, PAYMENT_AMOUNTS, TOTAL_RETAINED, TOTAL_PAID, net=sub)
 
 
 def process_retention(doc: RetentionDocument) -> Problems:
     """Complete every amount left ``None`` and report each declared one SUNAT would reject.
     Declared amounts are kept. Pure: reads and fills ``doc`` only."""
-    problems = Problems()
-    check = AmountCheck(problems)
-    with localcontext() as context:
-        context.prec = PRECISION
-        if doc.tasa is None:
-            doc.tasa = regime_rate("23", doc.regimen)
-        numbers = PaymentNumbers()
-        for index, related in enumerate(doc.documents):
-            if related.tipo_documento not in WITHOUT_PAYMENT:
-                _document(check, related, doc.tasa, numbers, f"documents[{index}]")
-        _totals(check, doc)
-    return problems
-
-
-def _document(
-    check: AmountCheck, related: RetainedDocument, tasa: Decimal | None, numbers: PaymentNumbers, path: str
-) -> None:
-    payments = related.payments
-    if len(payments) == 1:
-        only = payments[0]
-        if only.retenido is None:
-            only.retenido = related.retenido
-        if only.pagado is None:
-            only.pagado = related.pagado
-    for index, payment in enumerate(payments):
-        where = f"{path}.payments[{index}]"
-        payment.numero = numbers.next(related.tipo_documento, related.numero, payment.numero)
-        if payment.fecha_retencion is None:
-            payment.fecha_retencion = related.fecha_retencion or payment.fecha
-        rate = payment_rate(related.moneda, payment.tipo_cambio, related.tipo_cambio, payment.fecha)
-        soles = in_soles(payment.importe, related.moneda, rate)
-        if soles is None or tasa is None:
-            continue  # validation reports the missing exchange rate or régimen
-        payment.retenido = check.settle(
-            PAYMENT_AMOUNTS, f"{where}.retenido", payment.retenido, percent_of(soles, tasa)
-        )
-        payment.pagado = check.settle(
-            PAYMENT_AMOUNTS, f"{where}.pagado", payment.pagado, soles - payment.retenido
-        )
-    retained = [p.retenido for p in payments]
-    paid = [p.pagado for p in payments]
-    if payments and None not in retained and None not in paid:
-        related.retenido = check.settle(
-            PAYMENT_AMOUNTS, f"{path}.retenido", related.retenido, sum(retained, Decimal(0))
-        )
-        related.pagado = check.settle(
-            PAYMENT_AMOUNTS, f"{path}.pagado", related.pagado, sum(paid, Decimal(0))
-        )
-
-
-def _totals(check: AmountCheck, doc: RetentionDocument) -> None:
-    counted = [d for d in doc.documents if d.tipo_documento not in OUT_OF_TOTALS]
-    totals = doc.totals
-    check.rounding("totals.redondeo", totals.redondeo)
-    retained = [p.retenido for d in counted for p in d.payments]
-    paid = [p.pagado for d in counted for p in d.payments]
-    if not retained or None in retained or None in paid:
-        return
-    totals.retenido = check.settle(
-        TOTAL_RETAINED, "totals.retenido", totals.retenido, sum(retained, Decimal(0)), None
-    )
-    payable = sum(paid, Decimal(0)) + (totals.redondeo or Decimal(0))
-    totals.pagado = check.settle(TOTAL_PAID, "totals.pagado", totals.pagado, payable, None)
+    return process_agent_document(RETENTION_ARITHMETIC, doc)

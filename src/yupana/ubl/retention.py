@@ -15,70 +15,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from yupana.domain.exchange_rate import payment_rate
-from yupana.domain.problems import InvalidDocument
-from yupana.domain.retention import RetainedDocument, RetentionDocument, RetentionPayment
-from yupana.ubl import agent_documents as blocks
-from yupana.ubl import formats
-from yupana.ubl.namespaces import CBC, SAC
-from yupana.ubl.nodes import Element, amount, code, has_text, required, sub, text
+from yupana.domain.agent_documents import RETENTION
+from yupana.domain.retention import RetentionDocument
+from yupana.ubl.agent_documents import UblFamily, build_agent_document
+from yupana.ubl.namespaces import SAC
+from yupana.ubl.nodes import Element
 
 RETENTION_NS: Final = "urn:sunat:names:specification:ubl:peru:schema:xsd:Retention-1"
+
+RETENTION_UBL: Final = UblFamily(
+    RETENTION,
+    RETENTION_NS,
+    "Retention",
+    "retención",
+    total_net=SAC.SUNATTotalPaid,
+    net_total=SAC.SUNATNetTotalPaid,
+)
 
 
 def build_retention(doc: RetentionDocument) -> Element:
     """The UBL tree of a comprobante de retención whose amounts are complete
     (``calc.retention.process_retention``). Raises ``InvalidDocument`` naming the first amount
     the XML needs and the document lacks."""
-    if doc.tasa is None:
-        raise InvalidDocument.single(
-            f"régimen de retención {doc.regimen!r} has no rate: give 'tasa'", "regimen", "2618"
-        )
-    root = blocks.document_root(RETENTION_NS, "Retention")
-    blocks.signature(root, doc.issuer)
-    code(root, CBC.ID, doc.numero)
-    code(root, CBC.IssueDate, formats.day(doc.fecha_emision))
-    if doc.hora_emision is not None:
-        code(root, CBC.IssueTime, formats.clock(doc.hora_emision))
-    blocks.agent_party(root, doc.issuer)
-    blocks.receiver_party(root, doc.proveedor)
-    code(root, SAC.SUNATRetentionSystemCode, doc.regimen)
-    code(root, SAC.SUNATRetentionPercent, formats.rate(doc.tasa))
-    if has_text(doc.observaciones):
-        text(root, CBC.Note, doc.observaciones)
-    totals = doc.totals
-    blocks.soles(root, CBC.TotalInvoiceAmount, required(totals.retenido, "totals.retenido"))
-    if totals.redondeo:
-        blocks.soles(root, CBC.PayableRoundingAmount, totals.redondeo)
-    blocks.soles(root, SAC.SUNATTotalPaid, required(totals.pagado, "totals.pagado"))
-    for index, related in enumerate(doc.documents):
-        path = f"documents[{index}]"
-        if not related.payments:
-            _reference(root, related)
-        for position, payment in enumerate(related.payments):
-            _information(_reference(root, related), related, payment, f"{path}.payments[{position}]")
-    return root
-
-
-def _reference(root: Element, related: RetainedDocument) -> Element:
-    reference = sub(root, SAC.SUNATRetentionDocumentReference)
-    blocks.related_id(reference, related.tipo_documento, related.numero)
-    code(reference, CBC.IssueDate, formats.day(related.fecha_emision))
-    amount(reference, CBC.TotalInvoiceAmount, related.importe_total, related.moneda)
-    return reference
-
-
-def _information(reference: Element, related: RetainedDocument, payment: RetentionPayment, path: str) -> None:
-    paid_on = formats.day(payment.fecha)
-    numero = payment.numero
-    if numero is None:
-        raise InvalidDocument.single(f"{path}.numero is missing: complete the document first", path)
-    blocks.payment(reference, numero, payment.importe, payment.moneda or related.moneda, paid_on)
-    information = sub(reference, SAC.SUNATRetentionInformation)
-    blocks.soles(information, SAC.SUNATRetentionAmount, required(payment.retenido, f"{path}.retenido"))
-    retained_on = payment.fecha_retencion or related.fecha_retencion or payment.fecha
-    code(information, SAC.SUNATRetentionDate, formats.day(retained_on))
-    blocks.soles(information, SAC.SUNATNetTotalPaid, required(payment.pagado, f"{path}.pagado"))
-    rate = payment_rate(related.moneda, payment.tipo_cambio, related.tipo_cambio, payment.fecha)
-    if rate is not None:
-        blocks.exchange_rate(information, rate)
+    return build_agent_document(RETENTION_UBL, doc)

@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from yupana.domain import catalogs, return_codes
+from yupana.domain.agent_documents import AgentFamily
 from yupana.domain.exchange_rate import PEN, ExchangeRate
 from yupana.domain.party import Address, Company
 from yupana.domain.problems import Problems
@@ -60,39 +61,27 @@ DEFAULT_OPTIONS = AgentDocumentOptions()
 class Family:
     """One sheet of SUNAT's workbook: what differs between retentions and perceptions."""
 
-    tipo_documento: str
+    agent: AgentFamily
     serie: re.Pattern[str]
     issuer_ruc_code: str  # the issuer's RUC is not 11 digits
-    receiver: str  # attribute and path of the receiver: "proveedor" or "cliente"
     receiver_types: frozenset[str] | None  # catalog 06 types allowed (None: any of catalog 06)
     receiver_number: re.Pattern[str]
-    receiver_missing: str
     receiver_format: str
     receiver_is_issuer: str
     receiver_unknown_ruc: str
     # Observations on the receiver's trade name and address: nombre comercial, dirección,
     # urbanización, provincia, departamento, distrito.
     receiver_observations: tuple[str, str, str, str, str, str]
-    related_types: tuple[str, ...]
-    without_payment: tuple[str, ...]
     related_number: re.Pattern[str]
-    regime_catalog: str
-    regime_code: str
     rate_code: str
     total_net_code: str  # the total paid / collected is not a positive n(12,2)
     numero_missing: str
-    numero_format: str
-    importe_missing: str
     importe_format: str
     payment_currency: str
     same_period: str
     payment_range: str
     amount_format: str
     net_format: str
-    amount_name: str  # "retenido" / "percibido"
-    net_name: str  # "pagado" / "cobrado"
-    total_amount_name: str
-    total_net_name: str
     rate_6_code: str | None = None  # retention régimen 02 and documents after 2014-02-28
 
 
@@ -207,13 +196,13 @@ class AgentRules:
 
     def run(self) -> Problems:
         doc = self.doc
-        if doc.tipo_documento != self.family.tipo_documento:
+        if doc.tipo_documento != self.family.agent.tipo_documento:
             self.report("1003", "tipo_documento", f"valor '{doc.tipo_documento}'")
             return self.problems
         self.numbering()
         self.issue_date()
         self.issuer(doc.issuer)
-        self.receiver(getattr(doc, self.family.receiver))
+        self.receiver(getattr(doc, self.family.agent.receiver))
         self.regime()
         self.totals()
         self.related()
@@ -288,7 +277,7 @@ class AgentRules:
         the issuer (2620/2604), a RUC that can exist (2621/2605), razón social (2134/2133),
         trade name and address observations, 2548."""
         family = self.family
-        path = family.receiver
+        path = family.agent.receiver
         tipo = (receiver.tipo_documento or "").strip()
         number = (receiver.numero_documento or "").strip()
         if not tipo:
@@ -299,7 +288,7 @@ class AgentRules:
             self.report("2511", f"{path}.tipo_documento", f"valor '{tipo}'")
         where = f"{path}.numero_documento"
         if not number:
-            self.report(family.receiver_missing, where)
+            self.report(family.agent.receiver_missing, where)
         elif not family.receiver_number.fullmatch(number):
             self.report(family.receiver_format, where, f"valor '{number}'")
         elif tipo == "6" and not is_ruc_shape(number):
@@ -326,10 +315,10 @@ class AgentRules:
         """The régimen is in its catalog (2618 / 2602) and the rate is the catalog's (2619 / 2603)."""
         family = self.family
         regimen = self.doc.regimen
-        if not catalogs.is_valid(family.regime_catalog, regimen):
-            self.report(family.regime_code, "regimen", f"valor '{regimen}'")
+        if not catalogs.is_valid(family.agent.regime_catalog, regimen):
+            self.report(family.agent.regime_code, "regimen", f"valor '{regimen}'")
             return
-        expected = catalogs.attribute(family.regime_catalog, regimen, "tasa")
+        expected = catalogs.attribute(family.agent.regime_catalog, regimen, "tasa")
         tasa = self.doc.tasa
         if tasa is not None and expected is not None and tasa != Decimal(str(expected)):
             self.report(family.rate_code, "tasa", f"tasa {tasa} %, el régimen {regimen} es {expected} %")
@@ -340,8 +329,8 @@ class AgentRules:
         family = self.family
         totals = self.doc.totals
         for name, code in (
-            (family.total_amount_name, "2669"),
-            (family.total_net_name, family.total_net_code),
+            (family.agent.amount_name, "2669"),
+            (family.agent.net_name, family.total_net_code),
         ):
             value = _decimal(totals, name)
             if value is not None and not decimal_fits(value, 12, 2):
@@ -364,7 +353,7 @@ class AgentRules:
         for index, related in enumerate(documents):
             path = f"documents[{index}]"
             self.related_document(related, path)
-            if related.tipo_documento in family.without_payment:
+            if related.tipo_documento in family.agent.without_payment:
                 if related.payments:
                     self.report(
                         None,
@@ -391,7 +380,7 @@ class AgentRules:
         tipo = (related.tipo_documento or "").strip()
         if not tipo:
             self.report("2691", f"{path}.tipo_documento")
-        elif tipo not in family.related_types:
+        elif tipo not in family.agent.related_types:
             self.report("2692", f"{path}.tipo_documento", f"valor '{tipo}'")
         number = (related.numero or "").strip()
         if not number:
@@ -443,9 +432,9 @@ class AgentRules:
         if payment.numero is None:
             self.report(family.numero_missing, f"{path}.numero")
         elif not 1 <= payment.numero <= PAYMENT_NUMBER_MAX:
-            self.report(family.numero_format, f"{path}.numero", f"valor {payment.numero}")
+            self.report(family.agent.payment_number_invalid, f"{path}.numero", f"valor {payment.numero}")
         if payment.importe is None:
-            self.report(family.importe_missing, f"{path}.importe")
+            self.report(family.agent.payment_amount_missing, f"{path}.importe")
         elif not decimal_fits(payment.importe, 12, 2):
             self.report(family.importe_format, f"{path}.importe", f"valor {payment.importe}")
         if payment.moneda is not None and payment.moneda != related.moneda:
@@ -467,7 +456,10 @@ class AgentRules:
                 f"{paid_on.isoformat()} fuera de {earliest.isoformat()}..{issued.isoformat()}",
             )
         # An amount calc could not derive (no exchange rate, no régimen) is reported by those rules.
-        for name, code in ((family.amount_name, family.amount_format), (family.net_name, family.net_format)):
+        for name, code in (
+            (family.agent.amount_name, family.amount_format),
+            (family.agent.net_name, family.net_format),
+        ):
             value = _decimal(payment, name)
             if value is not None and not decimal_fits(value, 12, 2):
                 self.report(code, f"{path}.{name}", f"valor {value}")

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from yupana.domain.perception import PERCEPCION, RELATED_TYPES, WITHOUT_PAYMENT, PerceptionDocument
+from yupana.domain.agent_documents import PERCEPTION
+from yupana.domain.perception import PerceptionDocument
 from yupana.domain.problems import Problems
 from yupana.validation.agent_documents import (
     AgentDocumentOptions,
@@ -26,37 +27,25 @@ from yupana.validation.agent_documents import (
 )
 
 PERCEPTION_RULES = Family(
-    tipo_documento=PERCEPCION,
+    agent=PERCEPTION,
     serie=re.compile(r"^(P[A-Z0-9]{3}|\d{4})$"),
     issuer_ruc_code="2677",
-    receiver="cliente",
     receiver_types=None,
     receiver_number=re.compile(r"[a-zA-Z0-9]{1,15}"),
-    receiver_missing="2679",
     receiver_format="2680",
     receiver_is_issuer="2604",
     receiver_unknown_ruc="2605",
     receiver_observations=("2911", "2919", "2912", "2913", "2914", "2915"),
-    related_types=RELATED_TYPES,
-    without_payment=WITHOUT_PAYMENT,
     related_number=re.compile(r"^(E001|EB01|[FBP][A-Z0-9]{3}|(?!0000)\d{4})-(?!0+$)\d{1,8}$"),
-    regime_catalog="22",
-    regime_code="2602",
     rate_code="2603",
     total_net_code="2687",
     numero_missing="2697",
-    numero_format="2698",
-    importe_missing="2699",
     importe_format="2700",
     payment_currency="2607",
     same_period="2659",
     payment_range="2612",
     amount_format="2705",
     net_format="2711",
-    amount_name="percibido",
-    net_name="cobrado",
-    total_amount_name="percibido",
-    total_net_name="cobrado",
 )
 
 

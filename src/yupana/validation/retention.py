@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from yupana.domain.agent_documents import RETENTION
 from yupana.domain.problems import Problems
-from yupana.domain.retention import RELATED_TYPES, RETENCION, WITHOUT_PAYMENT, RetentionDocument
+from yupana.domain.retention import RetentionDocument
 from yupana.validation.agent_documents import (
     AgentDocumentOptions,
     Family,
@@ -20,37 +21,25 @@ from yupana.validation.agent_documents import (
 )
 
 RETENTION_RULES = Family(
-    tipo_documento=RETENCION,
+    agent=RETENTION,
     serie=re.compile(r"^(R[A-Z0-9]{3}|\d{4})$"),
     issuer_ruc_code="0154",
-    receiver="proveedor",
     receiver_types=frozenset({"6"}),
     receiver_number=re.compile(r"\d{11}"),
-    receiver_missing="2723",
     receiver_format="2724",
     receiver_is_issuer="2620",
     receiver_unknown_ruc="2621",
     receiver_observations=("2906", "2918", "2907", "2908", "2909", "2910"),
-    related_types=RELATED_TYPES,
-    without_payment=WITHOUT_PAYMENT,
     related_number=re.compile(r"^(E001|[FR][A-Z0-9]{3}|\d{4})-(?!0+$)\d{1,8}$"),
-    regime_catalog="23",
-    regime_code="2618",
     rate_code="2619",
     total_net_code="2730",
     numero_missing="2733",
-    numero_format="2734",
-    importe_missing="2735",
     importe_format="2736",
     payment_currency="2622",
     same_period="2661",
     payment_range="2625",
     amount_format="2740",
     net_format="2746",
-    amount_name="retenido",
-    net_name="pagado",
-    total_amount_name="retenido",
-    total_net_name="pagado",
     rate_6_code="2985",
 )
 

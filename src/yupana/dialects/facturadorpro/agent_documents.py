@@ -43,11 +43,13 @@ document lacking any of the retained amount, the net or the date gets no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Generic
 
 from yupana.dialects.facturadorpro import LENIENCY
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, ZERO, Fields, is_blank, type_name
+from yupana.domain.agent_documents import AgentFamily, D
 from yupana.domain.exchange_rate import PEN, ExchangeRate
 from yupana.domain.party import Address, Company
 from yupana.domain.problems import InvalidDocument, Problems
@@ -61,33 +63,22 @@ _ESTABLECIMIENTO = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True, slots=True)
-class ProFamily:
-    tipo_documento: str
-    receiver: str  # domain attribute: "proveedor" / "cliente"
+class ProFamily(Generic[D]):
+    agent: AgentFamily[D]
     receiver_key: str  # "datos_del_proveedor" / "datos_del_cliente_o_receptor"
     regime_key: str  # "codigo_tipo_retencion" / "codigo_tipo_percepcion"
     date_key: str  # "fecha_de_retencion" / "fecha_de_percepcion"
     amount_key: str  # "total_retenido" / "total_percibido"
-    date_name: str
-    amount_name: str
-    net_name: str
-    make_document: Callable[..., object]
-    make_related: Callable[..., object]
-    make_payment: Callable[..., object]
-    make_totals: Callable[..., object]
-    receiver_missing: str
-    payment_date_missing: str
-    payment_amount_missing: str
 
 
-def parse(family: ProFamily, body: object, issuer: Company | None) -> object:
+def parse(family: ProFamily[D], body: object, issuer: Company | None) -> D:
     if not isinstance(body, Mapping):
         raise InvalidDocument.single(f"the request body must be a JSON object, got {type_name(body)}", "")
     data = Fields(body, "", Problems(), LENIENCY)
     tipo = data.code("codigo_tipo_documento", width=2)
-    if tipo is not None and tipo != family.tipo_documento:
+    if tipo is not None and tipo != family.agent.tipo_documento:
         data.error(
-            f"'codigo_tipo_documento' must be {family.tipo_documento}, got {tipo!r}",
+            f"'codigo_tipo_documento' must be {family.agent.tipo_documento}, got {tipo!r}",
             "codigo_tipo_documento",
             "1003",
         )
@@ -97,15 +88,15 @@ def parse(family: ProFamily, body: object, issuer: Company | None) -> object:
     hora = data.time("hora_de_emision")
     company = _issuer(data, issuer)
     receiver = _receiver(
-        family, data.object(family.receiver_key, required=True, code=family.receiver_missing)
+        family, data.object(family.receiver_key, required=True, code=family.agent.receiver_missing)
     )
     regimen = data.code(family.regime_key, width=2) or "01"
     observaciones = data.text("observaciones")
     totales = data.object("totales")
-    totals = family.make_totals(
+    totals = family.agent.make_totals(
         **{
-            family.amount_name: totales.amount(family.amount_key) if totales else None,
-            family.net_name: totales.amount("total_pagado") if totales else None,
+            family.agent.amount_name: totales.amount(family.amount_key) if totales else None,
+            family.agent.net_name: totales.amount("total_pagado") if totales else None,
         }
     )
     documents = [_related(family, row) for row in data.objects("documentos", required=True, code="2691")]
@@ -113,7 +104,7 @@ def parse(family: ProFamily, body: object, issuer: Company | None) -> object:
         data.error("'documentos' must list at least one related document", "documentos", "2691")
     data.problems.raise_if_errors()
     assert company is not None
-    return family.make_document(
+    return family.agent.make_document(
         serie=serie or "",
         correlativo=correlativo,
         fecha_emision=issued or PLACEHOLDER_DATE,
@@ -123,7 +114,7 @@ def parse(family: ProFamily, body: object, issuer: Company | None) -> object:
         regimen=regimen,
         observaciones=observaciones,
         totals=totals,
-        **{family.receiver: receiver},
+        **{family.agent.receiver: receiver},
     )
 
 
@@ -177,7 +168,8 @@ def _receiver(family: ProFamily, data: Fields | None) -> Receiver:
         )
     return Receiver(
         tipo_documento=data.code("codigo_tipo_documento_identidad", required=True, code="2516") or "",
-        numero_documento=data.text("numero_documento", required=True, code=family.receiver_missing) or "",
+        numero_documento=data.text("numero_documento", required=True, code=family.agent.receiver_missing)
+        or "",
         razon_social=data.text("apellidos_y_nombres_o_razon_social", required=True, code="2134") or "",
         address=address,
         email=data.text("correo_electronico"),
@@ -203,7 +195,7 @@ def _related(family: ProFamily, row: Fields) -> object:
     if numero.isdigit():
         numero = str(int(numero))  # Facturador PRO writes the number as sent; SUNAT's form has no zeros
     row.amount("total_a_pagar")  # read (its form is checked), not kept: see the module docstring
-    return family.make_related(
+    return family.agent.make_related(
         tipo_documento=row.code("codigo_tipo_documento", width=2, required=True, code="2691") or "",
         numero=f"{serie}-{numero}",
         fecha_emision=row.date("fecha_de_emision", required=True, missing_code="1010", invalid_code="1009")
@@ -214,17 +206,18 @@ def _related(family: ProFamily, row: Fields) -> object:
         payments=[_payment(family, entry) for entry in row.objects("pagos")],
         tipo_cambio=_exchange_rate(row.object("tipo_de_cambio")),
         **{
-            family.date_name: row.date(family.date_key),
-            family.amount_name: row.amount(family.amount_key),
-            family.net_name: row.amount("total_pagado"),
+            family.agent.date_name: row.date(family.date_key),
+            family.agent.amount_name: row.amount(family.amount_key),
+            family.agent.net_name: row.amount("total_pagado"),
         },
     )
 
 
 def _payment(family: ProFamily, row: Fields) -> object:
-    return family.make_payment(
-        fecha=row.date("fecha_de_pago", required=True, code=family.payment_date_missing) or PLACEHOLDER_DATE,
-        importe=row.amount("total_pago", required=True, code=family.payment_amount_missing) or ZERO,
+    return family.agent.make_payment(
+        fecha=row.date("fecha_de_pago", required=True, code=family.agent.payment_date_missing)
+        or PLACEHOLDER_DATE,
+        importe=row.amount("total_pago", required=True, code=family.agent.payment_amount_missing) or ZERO,
         moneda=row.code("codigo_tipo_moneda"),
     )
 
@@ -280,8 +273,8 @@ def _translate(family: ProFamily, path: str) -> str | None:
         "observaciones": "observaciones",
         "documents": "documentos",
         "totals": "totales",
-        f"totals.{family.amount_name}": f"totales.{family.amount_key}",
-        f"totals.{family.net_name}": "totales.total_pagado",
+        f"totals.{family.agent.amount_name}": f"totales.{family.amount_key}",
+        f"totals.{family.agent.net_name}": "totales.total_pagado",
         "issuer.address.codigo_establecimiento": f"{EMISOR}.codigo_del_domicilio_fiscal",
     }
     if path in header:
@@ -289,7 +282,7 @@ def _translate(family: ProFamily, path: str) -> str | None:
     head, _, rest = path.partition(".")
     if head == "issuer":
         return EMISOR
-    if head == family.receiver:
+    if head == family.agent.receiver:
         if not rest:
             return family.receiver_key
         return f"{family.receiver_key}.{_RECEIVER[rest]}" if rest in _RECEIVER else None
@@ -299,9 +292,9 @@ def _translate(family: ProFamily, path: str) -> str | None:
     index, name, position, field, sub = match.groups()
     base = f"documentos[{index}]"
     own = {
-        family.date_name: family.date_key,
-        family.amount_name: family.amount_key,
-        family.net_name: "total_pagado",
+        family.agent.date_name: family.date_key,
+        family.agent.amount_name: family.amount_key,
+        family.agent.net_name: "total_pagado",
     }
     if name is None:
         return base

@@ -4,43 +4,25 @@ and where Facturador PRO's XML is wrong, are described in ``facturadorpro.agent_
 from __future__ import annotations
 
 from yupana.dialects.facturadorpro import agent_documents
+from yupana.domain.agent_documents import PERCEPTION
 from yupana.domain.party import Company
-from yupana.domain.perception import (
-    PERCEPCION,
-    PerceivedDocument,
-    PerceptionDocument,
-    PerceptionPayment,
-    PerceptionTotals,
-)
+from yupana.domain.perception import PerceptionDocument
 
 __all__ = ["parse_perception", "translate_path"]
 
 PERCEPTION_JSON = agent_documents.ProFamily(
-    tipo_documento=PERCEPCION,
-    receiver="cliente",
+    agent=PERCEPTION,
     receiver_key="datos_del_cliente_o_receptor",
     regime_key="codigo_tipo_percepcion",
     date_key="fecha_de_percepcion",
     amount_key="total_percibido",
-    date_name="fecha_percepcion",
-    amount_name="percibido",
-    net_name="cobrado",
-    make_document=PerceptionDocument,
-    make_related=PerceivedDocument,
-    make_payment=PerceptionPayment,
-    make_totals=PerceptionTotals,
-    receiver_missing="2679",
-    payment_date_missing="2702",
-    payment_amount_missing="2699",
 )
 
 
 def parse_perception(body: object, issuer: Company | None) -> PerceptionDocument:
     """Read a Facturador PRO ``/api/perceptions`` body; ``issuer`` is the account's company.
     ``InvalidDocument`` lists every structural problem with its path in the body's keys."""
-    doc = agent_documents.parse(PERCEPTION_JSON, body, issuer)
-    assert isinstance(doc, PerceptionDocument)
-    return doc
+    return agent_documents.parse(PERCEPTION_JSON, body, issuer)
 
 
 def translate_path(domain_path: str) -> str:

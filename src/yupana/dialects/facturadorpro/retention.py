@@ -4,43 +4,25 @@ and where Facturador PRO's XML is wrong, are described in ``facturadorpro.agent_
 from __future__ import annotations
 
 from yupana.dialects.facturadorpro import agent_documents
+from yupana.domain.agent_documents import RETENTION
 from yupana.domain.party import Company
-from yupana.domain.retention import (
-    RETENCION,
-    RetainedDocument,
-    RetentionDocument,
-    RetentionPayment,
-    RetentionTotals,
-)
+from yupana.domain.retention import RetentionDocument
 
 __all__ = ["parse_retention", "translate_path"]
 
 RETENTION_JSON = agent_documents.ProFamily(
-    tipo_documento=RETENCION,
-    receiver="proveedor",
+    agent=RETENTION,
     receiver_key="datos_del_proveedor",
     regime_key="codigo_tipo_retencion",
     date_key="fecha_de_retencion",
     amount_key="total_retenido",
-    date_name="fecha_retencion",
-    amount_name="retenido",
-    net_name="pagado",
-    make_document=RetentionDocument,
-    make_related=RetainedDocument,
-    make_payment=RetentionPayment,
-    make_totals=RetentionTotals,
-    receiver_missing="2723",
-    payment_date_missing="2737",
-    payment_amount_missing="2735",
 )
 
 
 def parse_retention(body: object, issuer: Company | None) -> RetentionDocument:
     """Read a Facturador PRO ``/api/retentions`` body; ``issuer`` is the account's company.
     ``InvalidDocument`` lists every structural problem with its path in the body's keys."""
-    doc = agent_documents.parse(RETENTION_JSON, body, issuer)
-    assert isinstance(doc, RetentionDocument)
-    return doc
+    return agent_documents.parse(RETENTION_JSON, body, issuer)
 
 
 def translate_path(domain_path: str) -> str:

@@ -38,12 +38,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic
 
 from yupana.dialects.greenter import LENIENCY
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, ZERO, Fields
+from yupana.domain.agent_documents import AgentFamily, D
 from yupana.domain.exchange_rate import PEN, ExchangeRate
 from yupana.domain.party import Address, Company
 from yupana.domain.problems import InvalidDocument, Problems
@@ -53,41 +55,30 @@ _CORRELATIVO = re.compile(r"\d{1,8}")
 
 
 @dataclass(frozen=True, slots=True)
-class GreenterFamily:
-    tipo_documento: str
-    receiver: str  # domain attribute: "proveedor" / "cliente"
+class GreenterFamily(Generic[D]):
+    agent: AgentFamily[D]
     payments_key: str  # "pagos" / "cobros"
     date_key: str  # "fechaRetencion" / "fechaPercepcion"
     amount_key: str  # "impRetenido" / "impPercibido" (document and totals)
     net_key: str  # "impPagar" / "impCobrar" (document)
     total_net_key: str  # "impPagado" / "impCobrado"
-    date_name: str
-    amount_name: str
-    net_name: str
-    make_document: Callable[..., object]
-    make_related: Callable[..., object]
-    make_payment: Callable[..., object]
-    make_totals: Callable[..., object]
-    receiver_missing: str
-    payment_date_missing: str
-    payment_amount_missing: str
 
 
-def parse(family: GreenterFamily, body: object, issuer: Company | None) -> object:
+def parse(family: GreenterFamily[D], body: object, issuer: Company | None) -> D:
     problems = Problems()
     doc = _document(body, problems)
     serie = doc.text("serie", required=True, upper=True, code="1001")
     correlativo = _correlativo(doc)
     moment = doc.moment("fechaEmision", required=True, missing_code="1010", invalid_code="1009")
     company = _issuer(doc, issuer)
-    receiver = _receiver(family, doc.object("proveedor", required=True, code=family.receiver_missing))
+    receiver = _receiver(family, doc.object("proveedor", required=True, code=family.agent.receiver_missing))
     documents = [_related(family, entry) for entry in doc.objects("details", required=True, code="2691")]
     if doc.data.get("details") == []:
         doc.error("details must list at least one related document", "details", "2691")
-    totals = family.make_totals(
+    totals = family.agent.make_totals(
         **{
-            family.amount_name: doc.amount(family.amount_key),
-            family.net_name: doc.amount(family.total_net_key),
+            family.agent.amount_name: doc.amount(family.amount_key),
+            family.agent.net_name: doc.amount(family.total_net_key),
         }
     )
     regimen = doc.code("regimen", width=2) or "01"
@@ -95,7 +86,7 @@ def parse(family: GreenterFamily, body: object, issuer: Company | None) -> objec
     observaciones = doc.text("observacion")
     problems.raise_if_errors()
     assert company is not None and serie is not None and correlativo is not None and moment is not None
-    return family.make_document(
+    return family.agent.make_document(
         serie=serie.strip(),
         correlativo=correlativo,
         fecha_emision=moment[0],
@@ -106,7 +97,7 @@ def parse(family: GreenterFamily, body: object, issuer: Company | None) -> objec
         tasa=tasa,
         observaciones=observaciones,
         totals=totals,
-        **{family.receiver: receiver},
+        **{family.agent.receiver: receiver},
     )
 
 
@@ -186,7 +177,9 @@ def _receiver(family: GreenterFamily, fields: Fields | None) -> Receiver:
     where = fields.object("address")
     return Receiver(
         tipo_documento=(fields.text("tipoDoc", required=True, code="2516") or "").strip(),
-        numero_documento=(fields.text("numDoc", required=True, code=family.receiver_missing) or "").strip(),
+        numero_documento=(
+            fields.text("numDoc", required=True, code=family.agent.receiver_missing) or ""
+        ).strip(),
         razon_social=fields.text("rznSocial", required=True, code="2134") or "",
         address=_address(where) if where is not None else None,
         email=fields.text("email"),
@@ -207,7 +200,7 @@ def _exchange_rate(fields: Fields | None) -> ExchangeRate | None:
 
 def _related(family: GreenterFamily, fields: Fields) -> object:
     moneda = fields.text("moneda", upper=True, invalid_code="2718") or PEN
-    return family.make_related(
+    return family.agent.make_related(
         tipo_documento=fields.code("tipoDoc", width=2, required=True, code="2691") or "",
         numero=(fields.text("numDoc", required=True, upper=True, code="2693") or "").strip(),
         fecha_emision=fields.day("fechaEmision", required=True, missing_code="1010", invalid_code="1009")
@@ -218,17 +211,17 @@ def _related(family: GreenterFamily, fields: Fields) -> object:
         payments=[_payment(family, entry) for entry in fields.objects(family.payments_key)],
         tipo_cambio=_exchange_rate(fields.object("tipoCambio")),
         **{
-            family.date_name: fields.day(family.date_key),
-            family.amount_name: fields.amount(family.amount_key),
-            family.net_name: fields.amount(family.net_key),
+            family.agent.date_name: fields.day(family.date_key),
+            family.agent.amount_name: fields.amount(family.amount_key),
+            family.agent.net_name: fields.amount(family.net_key),
         },
     )
 
 
 def _payment(family: GreenterFamily, fields: Fields) -> object:
-    return family.make_payment(
-        fecha=fields.day("fecha", required=True, code=family.payment_date_missing) or PLACEHOLDER_DATE,
-        importe=fields.amount("importe", required=True, code=family.payment_amount_missing) or ZERO,
+    return family.agent.make_payment(
+        fecha=fields.day("fecha", required=True, code=family.agent.payment_date_missing) or PLACEHOLDER_DATE,
+        importe=fields.amount("importe", required=True, code=family.agent.payment_amount_missing) or ZERO,
         moneda=fields.text("moneda", upper=True),
     )
 
@@ -290,8 +283,8 @@ def _translate(family: GreenterFamily, path: str) -> str | None:
         "tasa": "tasa",
         "observaciones": "observacion",
         "documents": "details",
-        f"totals.{family.amount_name}": family.amount_key,
-        f"totals.{family.net_name}": family.total_net_key,
+        f"totals.{family.agent.amount_name}": family.amount_key,
+        f"totals.{family.agent.net_name}": family.total_net_key,
         **_ISSUER,
     }
     if path in header:
@@ -300,7 +293,7 @@ def _translate(family: GreenterFamily, path: str) -> str | None:
     if head == "issuer" and rest.startswith("address"):
         name = rest.partition(".")[2]
         return "company.address" + (f".{_ADDRESS[name]}" if name in _ADDRESS else "")
-    if head == family.receiver:
+    if head == family.agent.receiver:
         if not rest:
             return "proveedor"
         if rest in _RECEIVER:
@@ -325,9 +318,9 @@ def _related_path(
 ) -> str | None:
     base = f"details[{index}]"
     own = {
-        family.date_name: family.date_key,
-        family.amount_name: family.amount_key,
-        family.net_name: family.net_key,
+        family.agent.date_name: family.date_key,
+        family.agent.amount_name: family.amount_key,
+        family.agent.net_name: family.net_key,
     }
     if name is None:
         return base

@@ -5,44 +5,26 @@ and where Greenter's XML is wrong are described in ``greenter.agent_documents``.
 from __future__ import annotations
 
 from yupana.dialects.greenter import agent_documents
+from yupana.domain.agent_documents import PERCEPTION
 from yupana.domain.party import Company
-from yupana.domain.perception import (
-    PERCEPCION,
-    PerceivedDocument,
-    PerceptionDocument,
-    PerceptionPayment,
-    PerceptionTotals,
-)
+from yupana.domain.perception import PerceptionDocument
 
 __all__ = ["parse_perception", "translate_path"]
 
 PERCEPTION_JSON = agent_documents.GreenterFamily(
-    tipo_documento=PERCEPCION,
-    receiver="cliente",
+    agent=PERCEPTION,
     payments_key="cobros",
     date_key="fechaPercepcion",
     amount_key="impPercibido",
     net_key="impCobrar",
     total_net_key="impCobrado",
-    date_name="fecha_percepcion",
-    amount_name="percibido",
-    net_name="cobrado",
-    make_document=PerceptionDocument,
-    make_related=PerceivedDocument,
-    make_payment=PerceptionPayment,
-    make_totals=PerceptionTotals,
-    receiver_missing="2679",
-    payment_date_missing="2702",
-    payment_amount_missing="2699",
 )
 
 
 def parse_perception(body: object, issuer: Company | None) -> PerceptionDocument:
     """The comprobante de percepción of a Lycet request; ``InvalidDocument`` lists every
     structural problem with its path in Lycet's terms (``details[0].cobros[0].importe``)."""
-    doc = agent_documents.parse(PERCEPTION_JSON, body, issuer)
-    assert isinstance(doc, PerceptionDocument)
-    return doc
+    return agent_documents.parse(PERCEPTION_JSON, body, issuer)
 
 
 def translate_path(domain_path: str, body: object = None) -> str:

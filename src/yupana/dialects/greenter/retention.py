@@ -5,44 +5,26 @@ described in ``greenter.agent_documents``."""
 from __future__ import annotations
 
 from yupana.dialects.greenter import agent_documents
+from yupana.domain.agent_documents import RETENTION
 from yupana.domain.party import Company
-from yupana.domain.retention import (
-    RETENCION,
-    RetainedDocument,
-    RetentionDocument,
-    RetentionPayment,
-    RetentionTotals,
-)
+from yupana.domain.retention import RetentionDocument
 
 __all__ = ["parse_retention", "translate_path"]
 
 RETENTION_JSON = agent_documents.GreenterFamily(
-    tipo_documento=RETENCION,
-    receiver="proveedor",
+    agent=RETENTION,
     payments_key="pagos",
     date_key="fechaRetencion",
     amount_key="impRetenido",
     net_key="impPagar",
     total_net_key="impPagado",
-    date_name="fecha_retencion",
-    amount_name="retenido",
-    net_name="pagado",
-    make_document=RetentionDocument,
-    make_related=RetainedDocument,
-    make_payment=RetentionPayment,
-    make_totals=RetentionTotals,
-    receiver_missing="2723",
-    payment_date_missing="2737",
-    payment_amount_missing="2735",
 )
 
 
 def parse_retention(body: object, issuer: Company | None) -> RetentionDocument:
     """The comprobante de retención of a Lycet request; ``InvalidDocument`` lists every
     structural problem with its path in Lycet's terms (``details[0].pagos[0].importe``)."""
-    doc = agent_documents.parse(RETENTION_JSON, body, issuer)
-    assert isinstance(doc, RetentionDocument)
-    return doc
+    return agent_documents.parse(RETENTION_JSON, body, issuer)
 
 
 def translate_path(domain_path: str, body: object = None) -> str:

@@ -13,12 +13,11 @@ malformed in the XML. Paths are the domain's except ``*.address``, written ``*.d
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, ZERO, Fields
 from yupana.dialects.native.issuer import read_address, read_company
+from yupana.domain.agent_documents import AgentFamily, D
 from yupana.domain.exchange_rate import PEN, ExchangeRate
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument, Problems
@@ -27,27 +26,7 @@ from yupana.domain.receiver import Receiver
 NEXT_NUMBER = "#"
 
 
-@dataclass(frozen=True, slots=True)
-class NativeFamily:
-    """What differs between the retention's and the perception's JSON: the receiver, the names
-    of the date and amounts of each payment, the types built and SUNAT's codes."""
-
-    tipo_documento: str
-    receiver: str  # "proveedor" / "cliente"
-    date_name: str  # "fecha_retencion" / "fecha_percepcion"
-    amount_name: str  # "retenido" / "percibido"
-    net_name: str  # "pagado" / "cobrado"
-    make_document: Callable[..., object]
-    make_related: Callable[..., object]
-    make_payment: Callable[..., object]
-    make_totals: Callable[..., object]
-    receiver_missing: str
-    payment_date_missing: str
-    payment_amount_missing: str
-    payment_number_invalid: str
-
-
-def parse(family: NativeFamily, body: object, issuer: Company | None) -> object:
+def parse(family: AgentFamily[D], body: object, issuer: Company | None) -> D:
     """The document ``body`` describes; ``InvalidDocument`` lists every structural problem."""
     problems = Problems()
     fields = Fields.open(body, "", problems)
@@ -131,7 +110,7 @@ def _issuer(fields: Fields, given: Company | None) -> Company:
     return company
 
 
-def _receiver(family: NativeFamily, fields: Fields | None) -> Receiver:
+def _receiver(family: AgentFamily, fields: Fields | None) -> Receiver:
     if fields is None:
         return Receiver("", "", "")
     receiver = Receiver(
@@ -160,7 +139,7 @@ def _exchange_rate(fields: Fields | None) -> ExchangeRate | None:
     return rate
 
 
-def _related(family: NativeFamily, fields: Fields) -> object:
+def _related(family: AgentFamily, fields: Fields) -> object:
     payments = [_payment(family, entry) for entry in fields.objects("payments")]
     related = family.make_related(
         tipo_documento=fields.code("tipo_documento", width=2, required=True, code="2691") or "",
@@ -182,7 +161,7 @@ def _related(family: NativeFamily, fields: Fields) -> object:
     return related
 
 
-def _payment(family: NativeFamily, fields: Fields) -> object:
+def _payment(family: AgentFamily, fields: Fields) -> object:
     payment = family.make_payment(
         fecha=fields.date("fecha", required=True, code=family.payment_date_missing) or PLACEHOLDER_DATE,
         importe=fields.amount("importe", required=True, code=family.payment_amount_missing) or ZERO,
@@ -199,7 +178,7 @@ def _payment(family: NativeFamily, fields: Fields) -> object:
     return payment
 
 
-def _totals(family: NativeFamily, fields: Fields | None) -> object:
+def _totals(family: AgentFamily, fields: Fields | None) -> object:
     if fields is None:
         return family.make_totals()
     values: dict[str, Decimal | None] = {

@@ -21,32 +21,11 @@ Amounts the caller declares are checked instead::
 from __future__ import annotations
 
 from yupana.dialects.native import agent_documents
+from yupana.domain.agent_documents import PERCEPTION
 from yupana.domain.party import Company
-from yupana.domain.perception import (
-    PERCEPCION,
-    PerceivedDocument,
-    PerceptionDocument,
-    PerceptionPayment,
-    PerceptionTotals,
-)
+from yupana.domain.perception import PerceptionDocument
 
 __all__ = ["parse_perception", "translate_path"]
-
-PERCEPTION_JSON = agent_documents.NativeFamily(
-    tipo_documento=PERCEPCION,
-    receiver="cliente",
-    date_name="fecha_percepcion",
-    amount_name="percibido",
-    net_name="cobrado",
-    make_document=PerceptionDocument,
-    make_related=PerceivedDocument,
-    make_payment=PerceptionPayment,
-    make_totals=PerceptionTotals,
-    receiver_missing="2679",
-    payment_date_missing="2702",
-    payment_amount_missing="2699",
-    payment_number_invalid="2698",
-)
 
 
 def parse_perception(body: object, issuer: Company | None) -> PerceptionDocument:
@@ -56,9 +35,7 @@ def parse_perception(body: object, issuer: Company | None) -> PerceptionDocument
     agree. Raises ``InvalidDocument`` with every structural problem, each with its path in the
     body (``documents[0].payments[1].importe``) and SUNAT's code where one fits.
     """
-    doc = agent_documents.parse(PERCEPTION_JSON, body, issuer)
-    assert isinstance(doc, PerceptionDocument)
-    return doc
+    return agent_documents.parse(PERCEPTION, body, issuer)
 
 
 def translate_path(domain_path: str) -> str:

@@ -21,32 +21,11 @@ declares are checked instead::
 from __future__ import annotations
 
 from yupana.dialects.native import agent_documents
+from yupana.domain.agent_documents import RETENTION
 from yupana.domain.party import Company
-from yupana.domain.retention import (
-    RETENCION,
-    RetainedDocument,
-    RetentionDocument,
-    RetentionPayment,
-    RetentionTotals,
-)
+from yupana.domain.retention import RetentionDocument
 
 __all__ = ["parse_retention", "translate_path"]
-
-RETENTION_JSON = agent_documents.NativeFamily(
-    tipo_documento=RETENCION,
-    receiver="proveedor",
-    date_name="fecha_retencion",
-    amount_name="retenido",
-    net_name="pagado",
-    make_document=RetentionDocument,
-    make_related=RetainedDocument,
-    make_payment=RetentionPayment,
-    make_totals=RetentionTotals,
-    receiver_missing="2723",
-    payment_date_missing="2737",
-    payment_amount_missing="2735",
-    payment_number_invalid="2734",
-)
 
 
 def parse_retention(body: object, issuer: Company | None) -> RetentionDocument:
@@ -56,9 +35,7 @@ def parse_retention(body: object, issuer: Company | None) -> RetentionDocument:
     agree. Raises ``InvalidDocument`` with every structural problem, each with its path in the
     body (``documents[0].payments[1].importe``) and SUNAT's code where one fits.
     """
-    doc = agent_documents.parse(RETENTION_JSON, body, issuer)
-    assert isinstance(doc, RetentionDocument)
-    return doc
+    return agent_documents.parse(RETENTION, body, issuer)
 
 
 def translate_path(domain_path: str) -> str:
