@@ -5,19 +5,16 @@ PostgreSQL is the server at 127.0.0.1:5432 (user postgres, trust), or ``$YUPANA_
 afterwards. When the server cannot be reached the PostgreSQL variant of a test fails; it is never
 skipped.
 
-Import the fixtures into a test module: ``from store_databases import database_url, ...``.
-Also holds the worker functions the multi-process tests run (importable by spawned processes).
+A test module uses the fixtures with ``pytest_plugins = ["store_databases"]``.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -26,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from yupana.store.database import create_database_engine, session_factory, session_scope
+from yupana.store.database import create_database_engine, session_factory
 from yupana.store.migrate import upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -71,14 +68,19 @@ def postgres_database(template: str | None = None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """One migrated database per backend, copied for each test (faster than migrating each time)."""
-    folder = tmp_path_factory.mktemp("store-template")
-    sqlite_file = folder / "template.db"
-    upgrade(f"sqlite:///{sqlite_file}")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("store-template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The name of a migrated PostgreSQL database, the template of each test's database."""
     with postgres_database() as url:
         upgrade(url)
-        yield {"sqlite": str(sqlite_file), "postgresql": make_url(url).database or ""}
+        yield make_url(url).database or ""
 
 
 @pytest.fixture(params=BACKENDS)
@@ -92,16 +94,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture(params=BACKENDS)
-def migrated_url(
-    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: dict[str, str]
-) -> Iterator[str]:
+def migrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database at the newest schema, on each backend."""
     if request.param == "sqlite":
         target = tmp_path / "yupana.db"
-        shutil.copyfile(migrated_templates["sqlite"], target)
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
         yield f"sqlite:///{target}"
         return
-    with postgres_database(template=migrated_templates["postgresql"]) as url:
+    with postgres_database(template=request.getfixturevalue("postgres_template")) as url:
         yield url
 
 
@@ -115,48 +115,3 @@ def engine(migrated_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def factory(engine: Engine) -> sessionmaker[Session]:
     return session_factory(engine)
-
-
-# --- work done by other processes --------------------------------------------------------------
-
-
-def allocate_documents(
-    url: str, company_id: int, tipo: str, serie: str, count: int, barrier: object
-) -> tuple[list[int], float]:
-    """Issue ``count`` documents, one transaction each, after every process reached ``barrier``.
-
-    Returns the numbers and the seconds spent from the barrier to the last commit.
-    """
-    from yupana.store.repositories import DocumentRepository, NewDocument
-
-    engine = create_database_engine(url)
-    factory = session_factory(engine)
-    numbers: list[int] = []
-    try:
-        barrier.wait()  # type: ignore[attr-defined]
-        began = time.perf_counter()
-        for _ in range(count):
-            with session_scope(factory) as session:
-                result = DocumentRepository(session, company_id).insert(
-                    NewDocument(tipo_documento=tipo, serie=serie, issue_date=date(2026, 11, 2))
-                )
-                numbers.append(result.document.correlativo)
-        elapsed = time.perf_counter() - began
-    finally:
-        engine.dispose()
-    return numbers, elapsed
-
-
-def allocate_documents_into(
-    url: str, company_id: int, tipo: str, serie: str, count: int, barrier: object, results: object
-) -> None:
-    results.put(allocate_documents(url, company_id, tipo, serie, count, barrier))  # type: ignore[attr-defined]
-
-
-def upgrade_after(url: str, barrier: object, results: object) -> None:
-    barrier.wait()  # type: ignore[attr-defined]
-    try:
-        upgrade(url)
-        results.put("ok")  # type: ignore[attr-defined]
-    except Exception as exc:  # reported to the test, which fails on anything but "ok"
-        results.put(f"{type(exc).__name__}: {exc}")  # type: ignore[attr-defined]

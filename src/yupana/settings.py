@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     signature_algorithm: str = "rsa-sha1"
     data_dir: Path = Path("data")
     # Database URL (sqlite:///… or postgresql://…); unset: the SQLite file yupana.db in data_dir.
-    database_url: str | None = None
+    # Kept out of repr: a URL may carry a password.
+    database_url: str | None = Field(default=None, repr=False)
     # Fernet key(s) that encrypt stored secrets, comma-separated (the first encrypts); unset: the
     # key file secret.key in data_dir, created on first run.
     secret_key: SecretStr | None = None

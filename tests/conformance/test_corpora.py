@@ -103,10 +103,22 @@ EXPECTED_REJECTIONS: dict[str, tuple[str, str]] = {
         "total_venta 112.10 ignores the 9.50 global discount that does not reduce the base",
     ),
     # Facturador PRO's other families:
-    "official_examples/guia_remision.json": ("2781", "pre-2022 GRE body (no item description, old chofer keys)"),
-    "official_examples2/guia_remision.json": ("2781", "pre-2022 GRE body (no item description, old chofer keys)"),
-    "official_examples/guia_remision_crear.json": ("3360", "pre-2022 GRE body: chofer without nombres/licencia"),
-    "official_examples2/guia_remision_crear.json": ("3360", "pre-2022 GRE body: chofer without nombres/licencia"),
+    "official_examples/guia_remision.json": (
+        "2781",
+        "pre-2022 GRE body (no item description, old chofer keys)",
+    ),
+    "official_examples2/guia_remision.json": (
+        "2781",
+        "pre-2022 GRE body (no item description, old chofer keys)",
+    ),
+    "official_examples/guia_remision_crear.json": (
+        "3360",
+        "pre-2022 GRE body: chofer without nombres/licencia",
+    ),
+    "official_examples2/guia_remision_crear.json": (
+        "3360",
+        "pre-2022 GRE body: chofer without nombres/licencia",
+    ),
     "official_examples/retencion.json": ("2623", "retains 12.00 where 3 % of the payment is 6.00"),
     "official_examples2/retencion.json": ("2623", "retains 12.00 where 3 % of the payment is 6.00"),
     "postman_v8/percepcion.json": ("2608", "perceives 12.00 where 2 % of the payment is 4.00"),

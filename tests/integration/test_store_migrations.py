@@ -5,8 +5,8 @@ from __future__ import annotations
 import multiprocessing
 
 from sqlalchemy import inspect
-from store_databases import database_url, upgrade_after  # noqa: F401  (fixture, worker)
 
+from store_workers import upgrade_after
 from yupana.store.database import create_database_engine
 from yupana.store.migrate import (
     current_revision,
@@ -16,6 +16,8 @@ from yupana.store.migrate import (
     upgrade,
 )
 from yupana.store.models import Base
+
+pytest_plugins = ["store_databases"]
 
 TABLES = {
     "companies",

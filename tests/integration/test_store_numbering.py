@@ -15,14 +15,8 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
-from store_databases import (  # noqa: F401  (fixtures)
-    allocate_documents_into,
-    engine,
-    factory,
-    migrated_templates,
-    migrated_url,
-)
 
+from store_workers import allocate_documents_into
 from yupana.domain.party import Address, Company
 from yupana.domain.problems import InvalidDocument
 from yupana.store.database import session_scope
@@ -35,6 +29,8 @@ from yupana.store.repositories import (
     SeriesRepository,
 )
 from yupana.store.secrets import SecretBox, generate_key
+
+pytest_plugins = ["store_databases"]
 
 ISSUE_DATE = date(2026, 11, 2)
 
@@ -110,7 +106,9 @@ def test_threads_get_every_number_once(factory, migrated_url):
     assert sorted(committed) == list(range(1, 201))
     assert _stored_numbers(factory, company_id) == list(range(1, 201))
     assert _last(factory, company_id) == 200
-    print(f"\n{migrated_url.split(':')[0]}: 225 transactions (200 committed) from 8 threads in {elapsed:.2f} s")
+    print(
+        f"\n{migrated_url.split(':')[0]}: 225 transactions (200 committed) from 8 threads in {elapsed:.2f} s"
+    )
 
 
 def test_processes_get_every_number_once(factory, migrated_url):
@@ -120,7 +118,8 @@ def test_processes_get_every_number_once(factory, migrated_url):
     results = context.Queue()
     workers = [
         context.Process(
-            target=allocate_documents_into, args=(migrated_url, company_id, "01", "F001", 50, barrier, results)
+            target=allocate_documents_into,
+            args=(migrated_url, company_id, "01", "F001", 50, barrier, results),
         )
         for _ in range(4)
     ]
@@ -140,15 +139,20 @@ def test_processes_get_every_number_once(factory, migrated_url):
     assert sorted(numbers) == list(range(1, 201))
     assert _stored_numbers(factory, company_id) == list(range(1, 201))
     assert _last(factory, company_id) == 200
-    print(f"\n{migrated_url.split(':')[0]}: 200 documents from 4 processes in {elapsed:.2f} s (after start-up)")
+    print(
+        f"\n{migrated_url.split(':')[0]}: 200 documents from 4 processes in {elapsed:.2f} s (after start-up)"
+    )
 
 
 def test_a_rolled_back_issue_leaves_no_gap(factory):
     company_id = _company_with_series(factory)
     with session_scope(factory) as session:
-        assert DocumentRepository(session, company_id).insert(
-            NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE)
-        ).document.correlativo == 1
+        assert (
+            DocumentRepository(session, company_id)
+            .insert(NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE))
+            .document.correlativo
+            == 1
+        )
 
     with pytest.raises(_Abort), session_scope(factory) as session:
         documents = DocumentRepository(session, company_id)
@@ -158,9 +162,11 @@ def test_a_rolled_back_issue_leaves_no_gap(factory):
 
     assert _last(factory, company_id) == 1
     with session_scope(factory) as session:
-        document = DocumentRepository(session, company_id).insert(
-            NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE)
-        ).document
+        document = (
+            DocumentRepository(session, company_id)
+            .insert(NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE))
+            .document
+        )
         assert document.correlativo == 2
     assert _stored_numbers(factory, company_id) == [1, 2]
 
@@ -182,10 +188,15 @@ def test_explicit_numbers_push_the_counter_and_never_collide(factory):
     company_id = _company_with_series(factory)
     with session_scope(factory) as session:
         documents = DocumentRepository(session, company_id)
-        documents.insert(NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE, correlativo=10))
-        assert documents.insert(
-            NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE)
-        ).document.correlativo == 11
+        documents.insert(
+            NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE, correlativo=10)
+        )
+        assert (
+            documents.insert(
+                NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE)
+            ).document.correlativo
+            == 11
+        )
         # An explicit number below the counter is allowed when free and does not move it back.
         documents.insert(NewDocument(tipo_documento="01", serie="F001", issue_date=ISSUE_DATE, correlativo=3))
     assert _last(factory, company_id) == 11
@@ -199,8 +210,16 @@ def test_series_are_counted_apart(factory):
         SeriesRepository(session, company_id).add("03", "F001")
         documents = DocumentRepository(session, company_id)
         got = [
-            documents.insert(NewDocument(tipo_documento=tipo, serie=serie, issue_date=ISSUE_DATE)).document.correlativo
-            for tipo, serie in [("01", "F001"), ("01", "F002"), ("01", "F001"), ("03", "F001"), ("03", "F001")]
+            documents.insert(
+                NewDocument(tipo_documento=tipo, serie=serie, issue_date=ISSUE_DATE)
+            ).document.correlativo
+            for tipo, serie in [
+                ("01", "F001"),
+                ("01", "F002"),
+                ("01", "F001"),
+                ("03", "F001"),
+                ("03", "F001"),
+            ]
         ]
     assert got == [1, 1, 2, 1, 2]
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
@@ -165,3 +166,17 @@ def session_scope(factory: sessionmaker[Session], *, write: bool = True) -> Iter
         raise
     finally:
         session.close()
+
+
+def insert_ignoring_duplicates(session: Session, table: type[Any], values: dict[str, Any]) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` of one row, in the dialect of ``session``'s database.
+
+    Unlike catching an integrity error, it leaves a PostgreSQL transaction usable; when another
+    transaction is inserting the same key, PostgreSQL waits for it to end.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).values(**values).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).values(**values).on_conflict_do_nothing()
+    raise RuntimeError(f"unsupported database {dialect!r}")
