@@ -12,8 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yupana import __version__
+
+if TYPE_CHECKING:
+    from yupana.service.stores import Stores
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -211,6 +215,110 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from yupana.api.serve import serve
+    from yupana.settings import get_settings
+
+    logging.basicConfig(level=logging.WARNING, format="yupana: %(message)s")
+    settings = get_settings()
+    if args.data:
+        settings = settings.model_copy(update={"data_dir": Path(args.data)})
+    sys.stderr.write(f"yupana: server on http://{args.host}:{args.port} (data in {settings.data_dir})\n")
+    serve(settings, args.host, args.port, log_level=args.log_level)
+    return EXIT_OK
+
+
+def _open_stores(args: argparse.Namespace) -> Stores:
+    from yupana.service.stores import open_stores
+    from yupana.settings import get_settings
+
+    settings = get_settings()
+    if getattr(args, "data", None):
+        settings = settings.model_copy(update={"data_dir": Path(args.data)})
+    return open_stores(settings)
+
+
+def cmd_company_add(args: argparse.Namespace) -> int:
+    from yupana.dialects.native.issuer import parse_issuer
+    from yupana.domain.problems import InvalidDocument
+    from yupana.signing.certificate import CertificateError, signing_key_from_bytes
+    from yupana.store.database import session_scope
+    from yupana.store.models import SunatEnvironment
+    from yupana.store.repositories import CompanyRepository, SolLogin, StoredCertificate, TokenRepository
+    from yupana.store.secrets import Secret
+
+    body: dict[str, object] = {"ruc": args.ruc, "razon_social": args.razon_social}
+    if args.nombre_comercial:
+        body["nombre_comercial"] = args.nombre_comercial
+    if args.address:
+        try:
+            body["direccion"] = json.loads(args.address)
+        except ValueError as exc:
+            raise UsageError(f"--address is not valid JSON: {exc}") from exc
+    try:
+        issuer = parse_issuer(body)
+    except InvalidDocument as exc:
+        raise UsageError(str(exc)) from exc
+    if bool(args.sol_user) != bool(args.sol_password):
+        raise UsageError("--sol-user and --sol-password go together")
+    try:
+        pfx = Path(args.cert).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read --cert {args.cert}: {exc.strerror or exc}") from exc
+    try:
+        key = signing_key_from_bytes(pfx, args.cert_password)
+    except CertificateError as exc:
+        raise UsageError(f"--cert {args.cert}: {exc}") from exc
+    stores = _open_stores(args)
+    try:
+        with session_scope(stores.sessions) as session:
+            companies = CompanyRepository(session, stores.secrets)
+            company = companies.create(issuer, environment=SunatEnvironment(args.environment))
+            companies.update_credentials(
+                company,
+                certificate=StoredCertificate(pfx, Secret(args.cert_password), key.subject, key.not_after),
+                sol=SolLogin(args.sol_user, Secret(args.sol_password)) if args.sol_user else None,
+            )
+            issued = TokenRepository(session).create(company.id, name="cli")
+            record = {
+                "company": {
+                    "id": company.id,
+                    "ruc": company.ruc,
+                    "razon_social": company.razon_social,
+                    "nombre_comercial": company.nombre_comercial,
+                    "environment": company.sunat_environment,
+                    "certificate": {"subject": key.subject, "not_after": key.not_after.isoformat()},
+                },
+                "token": issued.token,
+            }
+    except InvalidDocument as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        stores.close()
+    _emit(record)
+    return EXIT_OK
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from yupana.store.database import session_scope
+    from yupana.store.repositories import CompanyRepository, TokenRepository
+
+    stores = _open_stores(args)
+    try:
+        with session_scope(stores.sessions) as session:
+            company = CompanyRepository(session, stores.secrets).get_by_ruc(args.ruc)
+            if company is None:
+                raise UsageError(f"no company with RUC {args.ruc}")
+            issued = TokenRepository(session).create(company.id, name=args.name)
+            record = {"ruc": company.ruc, "token": issued.token, "prefix": issued.record.prefix}
+    finally:
+        stores.close()
+    _emit(record)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from yupana.dialects.registry import DIALECTS
 
@@ -293,6 +401,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug")
     )
     simulator.set_defaults(func=cmd_simulator)
+
+    serve_cmd = groups.add_parser("serve", help="run the HTTP API server")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
+    serve_cmd.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
+    serve_cmd.set_defaults(func=cmd_serve)
+
+    company = groups.add_parser("company", help="companies that issue through the server")
+    company_cmds = company.add_subparsers(dest="command", required=True)
+    add = company_cmds.add_parser("add", help="register a company and print a new API token")
+    add.add_argument("--ruc", required=True)
+    add.add_argument("--razon-social", required=True)
+    add.add_argument("--nombre-comercial", default=None)
+    add.add_argument("--address", default=None, help='JSON: {"direccion", "ubigeo", "departamento", ...}')
+    add.add_argument("--cert", required=True, help="PFX/P12 (or PEM) with the signing key")
+    add.add_argument("--cert-password", required=True)
+    add.add_argument("--sol-user", default=None)
+    add.add_argument("--sol-password", default=None)
+    add.add_argument("--environment", choices=("simulator", "beta", "production"), default="simulator")
+    add.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
+    add.set_defaults(func=cmd_company_add)
+
+    token = groups.add_parser("token", help="API tokens")
+    token_cmds = token.add_subparsers(dest="command", required=True)
+    create = token_cmds.add_parser("create", help="a new API token for a company (shown once)")
+    create.add_argument("--ruc", required=True)
+    create.add_argument("--name", default=None)
+    create.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
+    create.set_defaults(func=cmd_token_create)
     return parser
 
 

@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     # Fernet key(s) that encrypt stored secrets, comma-separated (the first encrypts); unset: the
     # key file secret.key in data_dir, created on first run.
     secret_key: SecretStr | None = None
+    # Base URL of the SUNAT simulator used by companies in the "simulator" environment; unset:
+    # ``yupana serve`` starts one in-process on simulator_port (0: any free port).
+    simulator_url: str | None = None
+    simulator_port: int = 0
+    # Seconds to wait for SUNAT when a factura or its note is sent during the request.
+    send_timeout: float = 10.0
+    # Largest request body the API reads, in bytes.
+    max_body_bytes: int = 1_000_000
 
 
 @cache

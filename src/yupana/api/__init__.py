@@ -1,0 +1,1 @@
+"""Yupana's HTTP API (FastAPI): ``yupana.api.app.create_app(settings)``."""

@@ -1,0 +1,62 @@
+"""The server's ASGI application: ``create_app(settings)``.
+
+Routes: ``/health``, the native API under ``/v1`` (``yupana.api.documents``), OpenAPI at
+``/openapi.json`` and its pages at ``/docs``. Errors are ``{"errors": [...]}`` (``api.errors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from yupana import __version__
+from yupana.api import documents
+from yupana.api.errors import install_handlers
+from yupana.service.issuing import Issuing, IssuingOptions
+from yupana.service.stores import Stores, open_stores
+from yupana.settings import Settings, get_settings
+
+
+def create_app(
+    settings: Settings | None = None, *, stores: Stores | None = None, migrate: bool = True
+) -> FastAPI:
+    """The API for ``settings`` (default: from the environment). Opens the stores (running the
+    migrations unless ``migrate`` is False) when none are given."""
+    settings = settings or get_settings()
+    stores = stores or open_stores(settings, migrate=migrate)
+    issuing = Issuing(
+        stores.sessions,
+        stores.blobs,
+        stores.secrets,
+        IssuingOptions(
+            sunat_rules=settings.sunat_rules,
+            signature_algorithm=settings.signature_algorithm,
+            simulator_url=settings.simulator_url,
+            send_timeout=settings.send_timeout,
+        ),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
+    app = FastAPI(
+        title="Yupana",
+        version=__version__,
+        description="Electronic invoicing for Peru (SUNAT CPE): issue, sign, send and keep documents.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.stores = stores
+    app.state.issuing = issuing
+    install_handlers(app)
+
+    @app.get("/health", tags=["server"], summary="Liveness")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(documents.router())
+    return app
