@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from yupana import __version__
-from yupana.api import documents
+from yupana.api import documents, facturadorpro
 from yupana.api.errors import install_handlers
 from yupana.service.issuing import Issuing, IssuingOptions
 from yupana.service.stores import Stores, open_stores
@@ -59,4 +59,5 @@ def create_app(
         return {"status": "ok", "version": __version__}
 
     app.include_router(documents.router())
+    app.include_router(facturadorpro.router())
     return app

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from yupana.api.auth import current_company
 from yupana.api.bodies import read_json
 from yupana.api.errors import ApiError
+from yupana.api.idempotency import idempotent
 from yupana.service.issuing import CompanyNotReady, IssueResult, Issuing
 from yupana.store.database import session_scope
 from yupana.store.models import Document, DocumentState
@@ -84,16 +85,22 @@ def router() -> APIRouter:
     api = APIRouter(prefix="/v1/documents", tags=["documents"])
 
     @api.post("", status_code=201, summary="Issue a factura, boleta or note (native JSON)")
-    async def issue(request: Request, identity: Identity) -> JSONResponse:
+    async def issue(request: Request, identity: Identity) -> Response:
         body = await read_json(request, request.app.state.settings.max_body_bytes)
-        try:
-            result: IssueResult = await run_in_threadpool(_issuing(request).issue, identity.company_id, body)
-        except CompanyNotReady as exc:
-            raise ApiError.single(409, exc.message, "") from None
-        view = document_view(result.document)
-        view["created"] = result.created
-        view["warnings"] = [problem.as_dict() for problem in result.warnings]
-        return JSONResponse(view, status_code=201 if result.created else 200)
+
+        async def answer() -> Response:
+            try:
+                result: IssueResult = await run_in_threadpool(
+                    _issuing(request).issue, identity.company_id, body
+                )
+            except CompanyNotReady as exc:
+                raise ApiError.single(409, exc.message, "") from None
+            view = document_view(result.document)
+            view["created"] = result.created
+            view["warnings"] = [problem.as_dict() for problem in result.warnings]
+            return JSONResponse(view, status_code=201 if result.created else 200)
+
+        return await idempotent(request, identity.company_id, body, answer)
 
     @api.get("", summary="List the company's documents, newest first")
     def list_documents(

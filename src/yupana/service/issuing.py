@@ -136,7 +136,10 @@ class Issuing:
         self._lock = threading.Lock()
 
     # -- the request ------------------------------------------------------------------------
-    def issue(self, company_id: int, body: object, dialect_name: str = "native") -> IssueResult:
+    def issue(
+        self, company_id: int, body: object, dialect_name: str = "native", *, send: bool = True
+    ) -> IssueResult:
+        """Issue ``body``; with ``send=False`` the document is stored (state 01) and not sent now."""
         reader = dialect(dialect_name)
         with session_scope(self.sessions, write=False) as session:
             companies = CompanyRepository(session, self.secrets)
@@ -165,7 +168,7 @@ class Issuing:
             for key in written:
                 self.blobs.delete(key)
             raise
-        if result.created and is_sent_at_once(doc):
+        if result.created and send and is_sent_at_once(doc):
             result.sunat = self._send(company_id, result.document)
             if result.sunat is not None:
                 result.document = self.reload(company_id, result.document)
