@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/summary.py
 	$(BIN)/python bench/despatch.py
 	$(BIN)/python bench/transport.py
+	$(BIN)/python bench/server.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache
