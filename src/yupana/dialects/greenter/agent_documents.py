@@ -36,19 +36,18 @@ rejects with 2623; SUNAT's SFS stylesheet does not check that rule). Where Green
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Generic
 
 from yupana.dialects.greenter import LENIENCY
+from yupana.dialects.greenter.company import read_address, read_issuer
+from yupana.dialects.greenter.envelope import document_fields, is_enveloped
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, ZERO, Fields
 from yupana.domain.agent_documents import AgentFamily, D
 from yupana.domain.exchange_rate import PEN, ExchangeRate
-from yupana.domain.party import Address, Company
-from yupana.domain.problems import InvalidDocument, Problems
+from yupana.domain.party import Company
+from yupana.domain.problems import Problems
 from yupana.domain.receiver import Receiver
 
 _CORRELATIVO = re.compile(r"\d{1,8}")
@@ -66,11 +65,11 @@ class GreenterFamily(Generic[D]):
 
 def parse(family: GreenterFamily[D], body: object, issuer: Company | None) -> D:
     problems = Problems()
-    doc = _document(body, problems)
+    doc = document_fields(body, problems, LENIENCY, own_key="details")
     serie = doc.text("serie", required=True, upper=True, code="1001")
     correlativo = _correlativo(doc)
     moment = doc.moment("fechaEmision", required=True, missing_code="1010", invalid_code="1009")
-    company = _issuer(doc, issuer)
+    company = read_issuer(doc, issuer, ruc_code="2676", name_code="1037", strip_ruc=True)
     receiver = _receiver(family, doc.object("proveedor", required=True, code=family.agent.receiver_missing))
     documents = [_related(family, entry) for entry in doc.objects("details", required=True, code="2691")]
     if doc.data.get("details") == []:
@@ -101,22 +100,9 @@ def parse(family: GreenterFamily[D], body: object, issuer: Company | None) -> D:
     )
 
 
-def _document(body: object, problems: Problems) -> Fields:
-    if isinstance(body, bytes | bytearray | str):
-        try:
-            body = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidDocument.single(f"the request body is not valid JSON: {exc}") from None
-    if not isinstance(body, Mapping):
-        raise InvalidDocument.single("the request body must be a JSON object")
-    if enveloped(body):
-        return Fields(body["document"], "document", problems, LENIENCY)
-    return Fields(body, "", problems, LENIENCY)
-
-
 def enveloped(body: object) -> bool:
     """Whether ``body`` is Lycet's envelope ``{"document": ..., "parameters": ...}``."""
-    return isinstance(body, Mapping) and isinstance(body.get("document"), Mapping) and "details" not in body
+    return is_enveloped(body, "details")
 
 
 def _correlativo(doc: Fields) -> int | None:
@@ -130,47 +116,6 @@ def _correlativo(doc: Fields) -> int | None:
     return int(digits)
 
 
-def _address(fields: Fields) -> Address:
-    return Address(
-        direccion=fields.text("direccion"),
-        ubigeo=fields.text("ubigueo"),
-        departamento=fields.text("departamento"),
-        provincia=fields.text("provincia"),
-        distrito=fields.text("distrito"),
-        urbanizacion=fields.text("urbanizacion"),
-        codigo_pais=fields.text("codigoPais", upper=True) or "PE",
-    )
-
-
-def _issuer(doc: Fields, issuer: Company | None) -> Company | None:
-    if doc.data.get("company") is None:
-        if issuer is None:
-            doc.error(
-                "company is required: the request names no issuer and none is configured", "company", "2676"
-            )
-        return issuer
-    fields = doc.object("company")
-    if fields is None:
-        return None
-    ruc = fields.text("ruc", required=True, code="2676")
-    same = issuer if issuer is not None and ruc is not None and ruc.strip() == issuer.ruc else None
-    razon_social = fields.text("razonSocial", required=same is None, code="1037")
-    where = fields.object("address")
-    if ruc is None or (razon_social is None and same is None):
-        return None
-    address = _address(where) if where is not None else (same.address if same else Address())
-    if where is not None:
-        address.codigo_establecimiento = where.text("codLocal")
-    return Company(
-        ruc=ruc.strip(),
-        razon_social=razon_social or (same.razon_social if same else ""),
-        nombre_comercial=fields.text("nombreComercial") or (same.nombre_comercial if same else None),
-        address=address,
-        email=fields.text("email") or (same.email if same else None),
-        telefono=fields.text("telephone") or (same.telefono if same else None),
-    )
-
-
 def _receiver(family: GreenterFamily, fields: Fields | None) -> Receiver:
     if fields is None:
         return Receiver("", "", "")
@@ -181,7 +126,7 @@ def _receiver(family: GreenterFamily, fields: Fields | None) -> Receiver:
             fields.text("numDoc", required=True, code=family.agent.receiver_missing) or ""
         ).strip(),
         razon_social=fields.text("rznSocial", required=True, code="2134") or "",
-        address=_address(where) if where is not None else None,
+        address=read_address(where, with_local=False) if where is not None else None,
         email=fields.text("email"),
         telefono=fields.text("telephone"),
     )

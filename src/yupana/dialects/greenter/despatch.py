@@ -49,12 +49,13 @@ Mapping (Greenter field → domain):
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
 
 from yupana.dialects.greenter import LENIENCY
+from yupana.dialects.greenter.company import read_address
+from yupana.dialects.greenter.envelope import document_fields, is_enveloped
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, Fields, JsonObject
 from yupana.domain.despatch import (
     DESPATCH_TYPES,
@@ -75,7 +76,7 @@ from yupana.domain.despatch import (
     Vehicle,
 )
 from yupana.domain.party import Address, Company, Customer
-from yupana.domain.problems import InvalidDocument, Problems
+from yupana.domain.problems import Problems
 
 __all__ = ["parse_despatch", "translate_path"]
 
@@ -88,7 +89,7 @@ _LEGACY_CARRIER = ("placa", "choferTipoDoc", "choferDoc")
 def parse_despatch(body: object, issuer: Company | None) -> DespatchDocument:
     """A guía remitente (``tipoDoc`` 09) or transportista (31) in Lycet's JSON."""
     problems = Problems()
-    doc = _document(body, problems)
+    doc = document_fields(body, problems, LENIENCY, own_key="tipoDoc")
     tipo = doc.text("tipoDoc", required=True, code="1050")
     if tipo is not None and tipo not in DESPATCH_TYPES:
         doc.error(f"{doc.at('tipoDoc')} must be 09 or 31, not {tipo!r}", "tipoDoc", "1051")
@@ -160,23 +161,6 @@ def parse_despatch(body: object, issuer: Company | None) -> DespatchDocument:
     return result
 
 
-def _document(body: object, problems: Problems) -> Fields:
-    if isinstance(body, bytes | bytearray | str):
-        try:
-            body = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidDocument.single(f"the request body is not valid JSON: {exc}") from None
-    if not isinstance(body, Mapping):
-        raise InvalidDocument.single("the request body must be a JSON object")
-    if _enveloped(body):
-        return Fields(body["document"], "document", problems, LENIENCY)
-    return Fields(body, "", problems, LENIENCY)
-
-
-def _enveloped(body: object) -> bool:
-    return isinstance(body, Mapping) and isinstance(body.get("document"), Mapping) and "tipoDoc" not in body
-
-
 def _correlativo(doc: Fields) -> int:
     text = doc.text("correlativo", required=True, code="1001")
     if text is None:
@@ -211,22 +195,9 @@ def _issuer(doc: Fields, issuer: Company | None) -> Company | None:
         ruc=ruc.strip(),
         razon_social=(name or (same.razon_social if same else "")).strip(),
         nombre_comercial=obj.text("nombreComercial") or (same.nombre_comercial if same else None),
-        address=_address(address)
+        address=read_address(address, upper_country=False)
         if address is not None
         else (copy.deepcopy(same.address) if same else Address()),
-    )
-
-
-def _address(obj: Fields) -> Address:
-    return Address(
-        direccion=obj.text("direccion"),
-        ubigeo=obj.text("ubigueo"),
-        departamento=obj.text("departamento"),
-        provincia=obj.text("provincia"),
-        distrito=obj.text("distrito"),
-        urbanizacion=obj.text("urbanizacion"),
-        codigo_pais=obj.text("codigoPais") or "PE",
-        codigo_establecimiento=obj.text("codLocal"),
     )
 
 
@@ -432,11 +403,11 @@ def translate_path(domain_path: str, body: object = None) -> str:
     ``envio.choferes[0].licencia``, ``lines[2].codigo_sunat`` → ``details[2].codProdSunat``);
     with the request ``body``, the drivers' positions are those of the request and the paths
     of an enveloped request start with ``document.``. Unknown paths come back unchanged."""
-    document = body.get("document") if _enveloped(body) else body  # type: ignore[union-attr]
+    document = body.get("document") if is_enveloped(body, "tipoDoc") else body  # type: ignore[union-attr]
     translated = _translate(domain_path, document if isinstance(document, Mapping) else None)
     if translated is None:
         return domain_path
-    return f"document.{translated}" if _enveloped(body) else translated
+    return f"document.{translated}" if is_enveloped(body, "tipoDoc") else translated
 
 
 def _translate(path: str, document: JsonObject | None) -> str | None:

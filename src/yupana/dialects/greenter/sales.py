@@ -71,7 +71,6 @@ Mapping decisions (Greenter field → domain):
 from __future__ import annotations
 
 import copy
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -80,6 +79,8 @@ from datetime import date
 from decimal import Decimal
 
 from yupana.dialects.greenter import LENIENCY
+from yupana.dialects.greenter.company import read_address
+from yupana.dialects.greenter.envelope import is_enveloped, json_object
 from yupana.dialects.greenter.extras import payments_text, print_extras, scalar_text
 from yupana.dialects.greenter.paths import RETENCION_CODE, translate_path
 from yupana.dialects.json_fields import Fields, JsonObject, child, item
@@ -172,16 +173,9 @@ def parse_note(body: object, issuer: Company | None) -> SaleDocument:
 
 
 def _request(body: object) -> _Request:
-    if isinstance(body, bytes | bytearray | str):
-        try:
-            body = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidDocument.single(f"the request body is not valid JSON: {exc}") from None
-    if not isinstance(body, Mapping):
-        raise InvalidDocument.single("the request body must be a JSON object")
-    document = body.get("document")
-    if isinstance(document, Mapping) and "tipoDoc" not in body:
-        return _Request(document, body.get("parameters"), "document")
+    body = json_object(body)
+    if is_enveloped(body, "tipoDoc"):
+        return _Request(body["document"], body.get("parameters"), "document")  # type: ignore[arg-type]
     return _Request(body, None, "")
 
 
@@ -296,19 +290,6 @@ def _correlativo(doc: Fields) -> int | None:
     return int(digits)
 
 
-def _address(obj: Fields, *, with_local: bool) -> Address:
-    return Address(
-        direccion=obj.text("direccion"),
-        ubigeo=obj.text("ubigueo"),
-        departamento=obj.text("departamento"),
-        provincia=obj.text("provincia"),
-        distrito=obj.text("distrito"),
-        urbanizacion=obj.text("urbanizacion"),
-        codigo_pais=obj.text("codigoPais") or "PE",
-        codigo_establecimiento=obj.text("codLocal") if with_local else None,
-    )
-
-
 def _issuer(doc: Fields, issuer: Company | None) -> Company | None:
     if doc.data.get("company") is None:
         if issuer is None:
@@ -326,7 +307,7 @@ def _issuer(doc: Fields, issuer: Company | None) -> Company | None:
     razon_social = obj.text("razonSocial", required=same is None, code="1037")
     address_obj = obj.object("address")
     if address_obj is not None:
-        address = _address(address_obj, with_local=True)
+        address = read_address(address_obj, upper_country=False)
     else:
         address = copy.deepcopy(same.address) if same is not None else Address()
     if ruc is None or (razon_social is None and same is None):
@@ -349,7 +330,7 @@ def _customer(doc: Fields) -> Customer | None:
     numero = obj.text("numDoc", required=True, code="2014")
     nombre = obj.text("rznSocial", required=True, code="2021")
     address_obj = obj.object("address")
-    address = _address(address_obj, with_local=False) if address_obj else None
+    address = read_address(address_obj, upper_country=False, with_local=False) if address_obj else None
     if tipo is None or numero is None or nombre is None:
         return None
     return Customer(

@@ -56,14 +56,14 @@ compares with the importe total (the workbook, and Yupana, count it).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
+from yupana.dialects.greenter.company import read_issuer
+from yupana.dialects.greenter.envelope import document_fields, is_enveloped
 from yupana.dialects.json_fields import Fields, Leniency
-from yupana.domain.party import Address, Company, Customer
-from yupana.domain.problems import InvalidDocument, Problems
+from yupana.domain.party import Company, Customer
+from yupana.domain.problems import Problems
 from yupana.domain.summary import (
     CORRELATIVO_MAX,
     DailySummary,
@@ -107,12 +107,12 @@ _PERCEPCION = {
 def parse_summary(body: object, issuer: Company | None) -> DailySummary:
     """Greenter's ``Summary``: a resumen diario de boletas (RC)."""
     problems = Problems()
-    doc = _document(body, problems)
+    doc = document_fields(body, problems, LYCET, own_key="details")
     correlativo = _correlativo(doc)
     generated = doc.day("fecResumen", required=True, missing_code="2231", invalid_code="2230")
     reference = doc.day("fecGeneracion", required=True, missing_code="2234", invalid_code="2233")
     moneda = doc.text("moneda", upper=True) or "PEN"
-    company = _issuer(doc, issuer)
+    company = read_issuer(doc, issuer, ruc_code="2217", name_code="2229", strip_ruc=False)
     lines = [_line(entry, moneda) for entry in doc.objects("details", required=True, code="2279")]
     if doc.data.get("details") == []:
         doc.error("a resumen diario needs at least one document", "details", "2279")
@@ -178,24 +178,7 @@ def translate_path(domain_path: str, body: object = None) -> str:
             translated = f"details[{index}].{_LINE[name]}"
         else:
             return domain_path
-    return f"document.{translated}" if _enveloped(body) else translated
-
-
-def _enveloped(body: object) -> bool:
-    return isinstance(body, Mapping) and isinstance(body.get("document"), Mapping) and "details" not in body
-
-
-def _document(body: object, problems: Problems) -> Fields:
-    if isinstance(body, bytes | bytearray | str):
-        try:
-            body = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidDocument.single(f"the request body is not valid JSON: {exc}") from None
-    if not isinstance(body, Mapping):
-        raise InvalidDocument.single("the request body must be a JSON object")
-    if _enveloped(body):
-        return Fields(body["document"], "document", problems, LYCET)
-    return Fields(body, "", problems, LYCET)
+    return f"document.{translated}" if is_enveloped(body, "details") else translated
 
 
 def _correlativo(doc: Fields) -> int | None:
@@ -272,44 +255,4 @@ def _percepcion(fields: Fields | None) -> SummaryPercepcion | None:
         base=_amount(fields, "mtoBase", "2897"),
         monto=_amount(fields, "mto", "2893"),
         total=_amount(fields, "mtoTotal", "2895"),
-    )
-
-
-def _issuer(doc: Fields, issuer: Company | None) -> Company | None:
-    if not doc.has("company"):
-        doc.raw("company")
-        if issuer is None:
-            doc.error(
-                "company is required: the request names no issuer and none is configured", "company", "2217"
-            )
-        return issuer
-    fields = doc.object("company")
-    if fields is None:
-        return None
-    ruc = fields.text("ruc", required=True, code="2217")
-    same = issuer if issuer is not None and ruc == issuer.ruc else None
-    razon_social = fields.text("razonSocial", required=same is None, code="2229")
-    where = fields.object("address")
-    if ruc is None or (razon_social is None and same is None):
-        return None
-    return Company(
-        ruc=ruc,
-        razon_social=razon_social or (same.razon_social if same else ""),
-        nombre_comercial=fields.text("nombreComercial") or (same.nombre_comercial if same else None),
-        address=_address(where) if where is not None else (same.address if same else Address()),
-        email=fields.text("email") or (same.email if same else None),
-        telefono=fields.text("telephone") or (same.telefono if same else None),
-    )
-
-
-def _address(fields: Fields) -> Address:
-    return Address(
-        direccion=fields.text("direccion"),
-        ubigeo=fields.text("ubigueo"),
-        departamento=fields.text("departamento"),
-        provincia=fields.text("provincia"),
-        distrito=fields.text("distrito"),
-        urbanizacion=fields.text("urbanizacion"),
-        codigo_pais=fields.text("codigoPais", upper=True) or "PE",
-        codigo_establecimiento=fields.text("codLocal"),
     )

@@ -31,15 +31,14 @@ writes an RA with a boleta, a retention in an RA or a factura in an RR, which SU
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
-from decimal import Decimal
 
-from yupana.dialects.greenter.sales import LENIENCY
+from yupana.dialects.greenter import LENIENCY
+from yupana.dialects.greenter.company import read_issuer
+from yupana.dialects.greenter.envelope import document_fields, is_enveloped
 from yupana.dialects.json_fields import Fields
-from yupana.domain.party import Address, Company
-from yupana.domain.problems import InvalidDocument, Problems
+from yupana.domain.party import Company
+from yupana.domain.problems import Problems
 from yupana.domain.voided import COMUNICACION_BAJA, RESUMEN_REVERSIONES, VoidedDocument, VoidedLine
 
 __all__ = ["parse_reversion", "parse_voided", "translate_path"]
@@ -98,34 +97,17 @@ def translate_path(domain_path: str, body: object = None) -> str:
             translated = f"details[{index}].{_LINE[name]}"
         else:
             return domain_path
-    return f"document.{translated}" if _enveloped(body) else translated
-
-
-def _enveloped(body: object) -> bool:
-    return isinstance(body, Mapping) and isinstance(body.get("document"), Mapping) and "details" not in body
-
-
-def _document(body: object, problems: Problems) -> Fields:
-    if isinstance(body, bytes | bytearray | str):
-        try:
-            body = json.loads(body, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidDocument.single(f"the request body is not valid JSON: {exc}") from None
-    if not isinstance(body, Mapping):
-        raise InvalidDocument.single("the request body must be a JSON object")
-    if _enveloped(body):
-        return Fields(body["document"], "document", problems, LENIENCY)
-    return Fields(body, "", problems, LENIENCY)
+    return f"document.{translated}" if is_enveloped(body, "details") else translated
 
 
 def _parse(body: object, issuer: Company | None, tipo: str) -> VoidedDocument:
     problems = Problems()
-    doc = _document(body, problems)
+    doc = document_fields(body, problems, LENIENCY, own_key="details")
     code = _IDENTIFIER_CODES[tipo]
     correlativo = _number(doc, (code, code), 99_999)
     generated = doc.day("fecComunicacion", required=True, missing_code="2299", invalid_code="2298")
     reference = doc.day("fecGeneracion", required=True, missing_code="2303", invalid_code="2302")
-    company = _issuer(doc, issuer)
+    company = read_issuer(doc, issuer, ruc_code="2217", name_code="2229", strip_ruc=True)
     lines = [_line(entry) for entry in doc.objects("details", required=True)]
     if doc.data.get("details") == []:
         doc.error("a communication needs at least one document to void", "details")
@@ -165,44 +147,3 @@ def _line(fields: Fields) -> VoidedLine | None:
     if tipo is None or serie is None or correlativo is None or motivo is None:
         return None
     return VoidedLine(tipo.strip(), serie.strip(), correlativo, motivo)
-
-
-def _issuer(doc: Fields, issuer: Company | None) -> Company | None:
-    if not doc.has("company"):
-        doc.raw("company")
-        if issuer is None:
-            doc.error(
-                "company is required: the request names no issuer and none is configured", "company", "2217"
-            )
-        return issuer
-    fields = doc.object("company")
-    if fields is None:
-        return None
-    given_ruc = fields.text("ruc", required=True, code="2217")
-    ruc = given_ruc.strip() if given_ruc else None
-    same = issuer if issuer is not None and ruc == issuer.ruc else None
-    razon_social = fields.text("razonSocial", required=same is None, code="2229")
-    where = fields.object("address")
-    if ruc is None or (razon_social is None and same is None):
-        return None
-    return Company(
-        ruc=ruc,
-        razon_social=razon_social or (same.razon_social if same else ""),
-        nombre_comercial=fields.text("nombreComercial") or (same.nombre_comercial if same else None),
-        address=_address(where) if where is not None else (same.address if same else Address()),
-        email=fields.text("email") or (same.email if same else None),
-        telefono=fields.text("telephone") or (same.telefono if same else None),
-    )
-
-
-def _address(fields: Fields) -> Address:
-    return Address(
-        direccion=fields.text("direccion"),
-        ubigeo=fields.text("ubigueo"),
-        departamento=fields.text("departamento"),
-        provincia=fields.text("provincia"),
-        distrito=fields.text("distrito"),
-        urbanizacion=fields.text("urbanizacion"),
-        codigo_pais=fields.text("codigoPais", upper=True) or "PE",
-        codigo_establecimiento=fields.text("codLocal"),
-    )

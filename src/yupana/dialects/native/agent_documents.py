@@ -16,14 +16,13 @@ import re
 from decimal import Decimal
 
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, ZERO, Fields
-from yupana.dialects.native.issuer import read_address, read_company
+from yupana.dialects.native.header import read_correlativo, read_document_issuer
+from yupana.dialects.native.issuer import read_address
 from yupana.domain.agent_documents import AgentFamily, D
 from yupana.domain.exchange_rate import PEN, ExchangeRate
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument, Problems
 from yupana.domain.receiver import Receiver
-
-NEXT_NUMBER = "#"
 
 
 def parse(family: AgentFamily[D], body: object, issuer: Company | None) -> D:
@@ -39,10 +38,10 @@ def parse(family: AgentFamily[D], body: object, issuer: Company | None) -> D:
             f"tipo_documento must be {family.tipo_documento} for this document", "tipo_documento", "1003"
         )
     serie = fields.text("serie", required=True, upper=True, code="1001") or ""
-    correlativo = _correlativo(fields)
+    correlativo = read_correlativo(fields, missing_code="1001", invalid_code="1001")
     issued = fields.date("fecha_emision", required=True, missing_code="1010", invalid_code="1009")
     hora = fields.time("hora_emision")
-    company = _issuer(fields, issuer)
+    company = read_document_issuer(fields, issuer)
     receiver = _receiver(family, fields.object(family.receiver, required=True, code=family.receiver_missing))
     regimen = fields.code("regimen", width=2) or "01"
     tasa = fields.amount("tasa")
@@ -77,37 +76,6 @@ def translate_path(domain_path: str) -> str:
     if domain_path == "issuer.address.codigo_establecimiento":
         return "issuer.codigo_establecimiento"
     return _ADDRESS.sub(r"\1.direccion", domain_path)
-
-
-def _correlativo(fields: Fields) -> int:
-    if fields.raw("correlativo") == NEXT_NUMBER:
-        return 0
-    if not fields.has("correlativo"):
-        fields.error(
-            f"'correlativo' is required (a number, or \"{NEXT_NUMBER}\" for the next one)",
-            "correlativo",
-            "1001",
-        )
-        return 0
-    number = fields.integer("correlativo", code="1001")
-    return number if number is not None else 0
-
-
-def _issuer(fields: Fields, given: Company | None) -> Company:
-    value = fields.raw("issuer")
-    if value is None:
-        if given is None:
-            fields.error("'issuer' is required when no issuer is configured", "issuer")
-            return Company("", "")
-        return given
-    company = read_company(value, fields.at("issuer"), fields.problems)
-    if company is None:
-        return given or Company("", "")
-    if given is not None and company.ruc and company.ruc != given.ruc:
-        fields.error(
-            f"issuer.ruc {company.ruc} is not the configured issuer {given.ruc}", "issuer.ruc", "1034"
-        )
-    return company
 
 
 def _receiver(family: AgentFamily, fields: Fields | None) -> Receiver:

@@ -31,8 +31,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, Fields
-from yupana.dialects.native.issuer import read_company
-from yupana.dialects.native.sales import NEXT_NUMBER
+from yupana.dialects.native.header import read_correlativo, read_document_issuer
 from yupana.dialects.native.sales import translate_path as sale_path
 from yupana.domain.despatch import (
     CONTENEDOR_MANIFIESTO_CARGA,
@@ -105,10 +104,10 @@ def parse_despatch(body: object, issuer: Company | None) -> DespatchDocument:
     doc = DespatchDocument(
         tipo_documento=tipo,
         serie=fields.text("serie", required=True, upper=True, code="1001") or "",
-        correlativo=_correlativo(fields),
+        correlativo=read_correlativo(fields, missing_code=None, invalid_code="1001"),
         fecha_emision=fields.date("fecha_emision", required=True, invalid_code="3436") or PLACEHOLDER_DATE,
         hora_emision=fields.time("hora_emision", code="3438"),
-        issuer=_issuer(fields, issuer),
+        issuer=read_document_issuer(fields, issuer),
         destinatario=_party(fields.object("destinatario", required=True, code="2757"), _DESTINATARIO)
         or Customer("", "", ""),
         lines=[_line(line) for line in fields.objects("lines")],
@@ -164,34 +163,6 @@ def translate_path(domain_path: str) -> str:
     """The native path of a field named by its domain path (``issuer.address.ubigeo`` →
     ``issuer.direccion.ubigeo``; every other path is the same)."""
     return sale_path(domain_path)
-
-
-def _correlativo(fields: Fields) -> int:
-    if fields.raw("correlativo") == NEXT_NUMBER:
-        return 0
-    if not fields.has("correlativo"):
-        fields.error(
-            f"'correlativo' is required (a number, or \"{NEXT_NUMBER}\" for the next one)", "correlativo"
-        )
-        return 0
-    return fields.integer("correlativo", code="1001") or 0
-
-
-def _issuer(fields: Fields, given: Company | None) -> Company:
-    value = fields.raw("issuer")
-    if value is None:
-        if given is None:
-            fields.error("'issuer' is required when no issuer is configured", "issuer")
-            return Company("", "")
-        return given
-    company = read_company(value, fields.at("issuer"), fields.problems)
-    if company is None:
-        return given or Company("", "")
-    if given is not None and company.ruc and company.ruc != given.ruc:
-        fields.error(
-            f"issuer.ruc {company.ruc} is not the configured issuer {given.ruc}", "issuer.ruc", "1034"
-        )
-    return company
 
 
 # Codes of a party's fields: (tipo_documento missing, numero_documento missing, razon_social missing).

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from yupana.dialects.json_fields import Fields, item
-from yupana.dialects.native.issuer import read_address, read_company
+from yupana.dialects.native.header import NEXT_NUMBER, read_document_issuer
+from yupana.dialects.native.issuer import read_address
 from yupana.domain.party import Address, Company, Customer
 from yupana.domain.problems import InvalidDocument, Problem, Problems
 from yupana.domain.sale import (
@@ -46,9 +47,6 @@ from yupana.domain.sale import (
     SaleLine,
     SaleTotals,
 )
-
-NEXT_NUMBER = "#"
-"""``"correlativo": "#"`` asks the server for the next number of the serie (correlativo 0 here)."""
 
 # SUNAT catalog 53, by the list a code belongs in.
 DISCOUNT_CODES = frozenset({"00", "01", "02", "03", "04", "05", "06", "20"})
@@ -85,7 +83,7 @@ def parse_sale(body: object, issuer: Company | None) -> SaleDocument:
         serie=fields.required_text("serie", upper=True),
         correlativo=_correlativo(fields),
         fecha_emision=fields.required_date("fecha_emision"),
-        issuer=_issuer(fields, issuer),
+        issuer=read_document_issuer(fields, issuer),
         customer=_customer(fields.object("customer", required=True)),
         lines=[_line(line) for line in fields.objects("lines", required=True)],
         moneda=fields.text("moneda", upper=True) or "PEN",
@@ -161,25 +159,6 @@ def _correlativo(fields: Fields) -> int:
             fields.at("correlativo"),
         )
     return number or 0
-
-
-def _issuer(fields: Fields, given: Company | None) -> Company:
-    value = fields.raw("issuer")
-    if value is None:
-        if given is None:
-            fields.problems.error("'issuer' is required when no issuer is configured", fields.at("issuer"))
-            return Company("", "")
-        return given
-    company = read_company(value, fields.at("issuer"), fields.problems)
-    if company is None:
-        return given or Company("", "")
-    if given is not None and company.ruc and company.ruc != given.ruc:
-        fields.problems.error(
-            f"issuer.ruc {company.ruc} is not the configured issuer {given.ruc}",
-            fields.at("issuer.ruc"),
-            "1034",
-        )
-    return company
 
 
 def _customer(fields: Fields | None) -> Customer:

@@ -31,8 +31,7 @@ is absent or malformed in the XML (a line without ``tipo_documento``: 2242).
 from __future__ import annotations
 
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, Fields
-from yupana.dialects.native.issuer import read_company
-from yupana.dialects.native.sales import NEXT_NUMBER
+from yupana.dialects.native.header import read_correlativo, read_document_issuer, reference_date
 from yupana.dialects.native.sales import translate_path as sale_path
 from yupana.domain.party import Company, Customer
 from yupana.domain.problems import InvalidDocument, Problems
@@ -80,22 +79,21 @@ def parse_summary(body: object, issuer: Company | None) -> DailySummary:
     tipo = fields.text("tipo_documento", upper=True)
     if tipo is not None and tipo != RESUMEN_DIARIO:
         fields.error("tipo_documento of a resumen diario is RC", "tipo_documento", "2210")
-    correlativo = _correlativo(fields)
+    correlativo = read_correlativo(fields, missing_code="2211", invalid_code="2210")
     generated = fields.date("fecha_generacion", required=True, missing_code="2231", invalid_code="2230")
     reference = fields.date("fecha_referencia", invalid_code="2233")
     moneda = fields.text("moneda", upper=True) or "PEN"
-    company = _issuer(fields, issuer)
+    company = read_document_issuer(fields, issuer, missing_code="2217")
     lines = [_line(line, moneda) for line in fields.objects("lines", required=True, code="2279")]
     if fields.data.get("lines") == []:
         fields.error("a resumen diario needs at least one document", "lines", "2279")
-    if reference is None and not fields.has("fecha_referencia"):
-        dated = [line.fecha_emision for line in lines if line.fecha_emision is not None]
-        if dated:
-            reference = dated[0]
-        else:
-            fields.error(
-                "'fecha_referencia' is required (or a fecha_emision on the lines)", "fecha_referencia", "2234"
-            )
+    reference = reference_date(
+        fields,
+        reference,
+        (line.fecha_emision for line in lines),
+        message="'fecha_referencia' is required (or a fecha_emision on the lines)",
+        code="2234",
+    )
     fields.close()
     problems.raise_if_errors()
     return DailySummary(
@@ -111,37 +109,6 @@ def translate_path(domain_path: str) -> str:
     """The native path of a field named by its domain path (``issuer.address.ubigeo`` →
     ``issuer.direccion.ubigeo``; every other path is the same)."""
     return sale_path(domain_path)
-
-
-def _correlativo(fields: Fields) -> int:
-    if fields.raw("correlativo") == NEXT_NUMBER:
-        return 0
-    if not fields.has("correlativo"):
-        fields.error(
-            f"'correlativo' is required (a number, or \"{NEXT_NUMBER}\" for the next one)",
-            "correlativo",
-            "2211",
-        )
-        return 0
-    number = fields.integer("correlativo", code="2210")
-    return number if number is not None else 0
-
-
-def _issuer(fields: Fields, given: Company | None) -> Company:
-    value = fields.raw("issuer")
-    if value is None:
-        if given is None:
-            fields.error("'issuer' is required when no issuer is configured", "issuer", "2217")
-            return Company("", "")
-        return given
-    company = read_company(value, fields.at("issuer"), fields.problems)
-    if company is None:
-        return given or Company("", "")
-    if given is not None and company.ruc and company.ruc != given.ruc:
-        fields.error(
-            f"issuer.ruc {company.ruc} is not the configured issuer {given.ruc}", "issuer.ruc", "1034"
-        )
-    return company
 
 
 def _line(fields: Fields, moneda: str) -> SummaryLine:

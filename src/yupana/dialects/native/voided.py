@@ -25,8 +25,7 @@ that field is absent or malformed in the XML (a line without ``motivo``: 2315).
 from __future__ import annotations
 
 from yupana.dialects.json_fields import PLACEHOLDER_DATE, Fields
-from yupana.dialects.native.issuer import read_company
-from yupana.dialects.native.sales import NEXT_NUMBER
+from yupana.dialects.native.header import read_correlativo, read_document_issuer, reference_date
 from yupana.dialects.native.sales import translate_path as sale_path
 from yupana.domain.party import Company
 from yupana.domain.problems import InvalidDocument, Problems
@@ -57,21 +56,21 @@ def parse_voided(body: object, issuer: Company | None) -> VoidedDocument:
             "tipo_documento must be RA (comunicación de baja) or RR (resumen de reversiones)",
             "tipo_documento",
         )
-    correlativo = _correlativo(fields, _IDENTIFIER_CODES.get(tipo))
+    code = _IDENTIFIER_CODES.get(tipo)
+    correlativo = read_correlativo(fields, missing_code=code, invalid_code=code)
     generated = fields.date("fecha_generacion", required=True, missing_code="2299", invalid_code="2298")
     reference = fields.date("fecha_referencia", invalid_code="2302")
-    company = _issuer(fields, issuer)
+    company = read_document_issuer(fields, issuer)
     lines = [_line(line) for line in fields.objects("lines", required=True)]
     if fields.data.get("lines") == []:
         fields.error("a communication needs at least one document to void", "lines")
-    if reference is None and not fields.has("fecha_referencia"):
-        dated = [line.fecha_emision for line in lines if line.fecha_emision is not None]
-        if dated:
-            reference = dated[0]
-        else:
-            fields.error(
-                "'fecha_referencia' is required (or a fecha_emision on each line)", "fecha_referencia", "2303"
-            )
+    reference = reference_date(
+        fields,
+        reference,
+        (line.fecha_emision for line in lines),
+        message="'fecha_referencia' is required (or a fecha_emision on each line)",
+        code="2303",
+    )
     fields.close()
     problems.raise_if_errors()
     return VoidedDocument(
@@ -88,37 +87,6 @@ def translate_path(domain_path: str) -> str:
     """The native path of a field named by its domain path (``issuer.address.ubigeo`` →
     ``issuer.direccion.ubigeo``; every other path is the same)."""
     return sale_path(domain_path)
-
-
-def _correlativo(fields: Fields, code: str | None) -> int:
-    if fields.raw("correlativo") == NEXT_NUMBER:
-        return 0
-    if not fields.has("correlativo"):
-        fields.error(
-            f"'correlativo' is required (a number, or \"{NEXT_NUMBER}\" for the next one)",
-            "correlativo",
-            code,
-        )
-        return 0
-    number = fields.integer("correlativo", code=code)
-    return number if number is not None else 0
-
-
-def _issuer(fields: Fields, given: Company | None) -> Company:
-    value = fields.raw("issuer")
-    if value is None:
-        if given is None:
-            fields.error("'issuer' is required when no issuer is configured", "issuer")
-            return Company("", "")
-        return given
-    company = read_company(value, fields.at("issuer"), fields.problems)
-    if company is None:
-        return given or Company("", "")
-    if given is not None and company.ruc and company.ruc != given.ruc:
-        fields.error(
-            f"issuer.ruc {company.ruc} is not the configured issuer {given.ruc}", "issuer.ruc", "1034"
-        )
-    return company
 
 
 def _line(fields: Fields) -> VoidedLine:
