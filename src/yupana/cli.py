@@ -241,58 +241,53 @@ def _open_stores(args: argparse.Namespace) -> Stores:
 
 
 def cmd_company_add(args: argparse.Namespace) -> int:
-    from yupana.dialects.native.issuer import parse_issuer
     from yupana.domain.problems import InvalidDocument
-    from yupana.signing.certificate import CertificateError, signing_key_from_bytes
+    from yupana.service.companies import (
+        CertificateUpload,
+        company_issuer,
+        company_summary,
+        load_certificate,
+        register_company,
+    )
+    from yupana.signing.certificate import CertificateError
     from yupana.store.database import session_scope
-    from yupana.store.models import SunatEnvironment
-    from yupana.store.repositories import CompanyRepository, SolLogin, StoredCertificate, TokenRepository
+    from yupana.store.repositories import SolLogin
     from yupana.store.secrets import Secret
 
-    body: dict[str, object] = {"ruc": args.ruc, "razon_social": args.razon_social}
-    if args.nombre_comercial:
-        body["nombre_comercial"] = args.nombre_comercial
+    address: object | None = None
     if args.address:
         try:
-            body["direccion"] = json.loads(args.address)
+            address = json.loads(args.address)
         except ValueError as exc:
             raise UsageError(f"--address is not valid JSON: {exc}") from exc
     try:
-        issuer = parse_issuer(body)
+        issuer = company_issuer(args.ruc, args.razon_social, args.nombre_comercial, address)
     except InvalidDocument as exc:
         raise UsageError(str(exc)) from exc
     if bool(args.sol_user) != bool(args.sol_password):
         raise UsageError("--sol-user and --sol-password go together")
     try:
-        pfx = Path(args.cert).read_bytes()
+        upload = CertificateUpload(Path(args.cert).read_bytes(), args.cert_password)
     except OSError as exc:
         raise UsageError(f"cannot read --cert {args.cert}: {exc.strerror or exc}") from exc
     try:
-        key = signing_key_from_bytes(pfx, args.cert_password)
+        key = load_certificate(upload)
     except CertificateError as exc:
         raise UsageError(f"--cert {args.cert}: {exc}") from exc
     stores = _open_stores(args)
     try:
         with session_scope(stores.sessions) as session:
-            companies = CompanyRepository(session, stores.secrets)
-            company = companies.create(issuer, environment=SunatEnvironment(args.environment))
-            companies.update_credentials(
-                company,
-                certificate=StoredCertificate(pfx, Secret(args.cert_password), key.subject, key.not_after),
+            registered = register_company(
+                session,
+                stores.secrets,
+                issuer,
+                upload,
+                key,
+                environment=args.environment,
                 sol=SolLogin(args.sol_user, Secret(args.sol_password)) if args.sol_user else None,
+                token_name="cli",
             )
-            issued = TokenRepository(session).create(company.id, name="cli")
-            record = {
-                "company": {
-                    "id": company.id,
-                    "ruc": company.ruc,
-                    "razon_social": company.razon_social,
-                    "nombre_comercial": company.nombre_comercial,
-                    "environment": company.sunat_environment,
-                    "certificate": {"subject": key.subject, "not_after": key.not_after.isoformat()},
-                },
-                "token": issued.token,
-            }
+            record = {"company": company_summary(registered.company), "token": registered.token.token}
     except InvalidDocument as exc:
         raise UsageError(str(exc)) from exc
     finally:
@@ -302,16 +297,16 @@ def cmd_company_add(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
+    from yupana.service.companies import find_company, issue_token
     from yupana.store.database import session_scope
-    from yupana.store.repositories import CompanyRepository, TokenRepository
 
     stores = _open_stores(args)
     try:
         with session_scope(stores.sessions) as session:
-            company = CompanyRepository(session, stores.secrets).get_by_ruc(args.ruc)
+            company = find_company(session, stores.secrets, args.ruc)
             if company is None:
                 raise UsageError(f"no company with RUC {args.ruc}")
-            issued = TokenRepository(session).create(company.id, name=args.name)
+            issued = issue_token(session, company, args.name)
             record = {"ruc": company.ruc, "token": issued.token, "prefix": issued.record.prefix}
     finally:
         stores.close()

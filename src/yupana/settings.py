@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     send_timeout: float = 10.0
     # Largest request body the API reads, in bytes.
     max_body_bytes: int = 1_000_000
+    # Bearer token of the admin API (``/admin/...``: companies, credentials, API tokens); unset:
+    # the admin API is off and every ``/admin`` path answers 404.
+    admin_token: SecretStr | None = None
 
 
 @cache

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from yupana import __version__
-from yupana.api import documents, facturadorpro
+from yupana.api import admin, documents, facturadorpro
 from yupana.api.errors import install_handlers
 from yupana.service.issuing import Issuing, IssuingOptions
 from yupana.service.stores import Stores, open_stores
@@ -60,4 +60,5 @@ def create_app(
 
     app.include_router(documents.router())
     app.include_router(facturadorpro.router())
+    app.include_router(admin.router())
     return app

@@ -1,0 +1,266 @@
+"""The admin API (``/admin/...``): companies, their credentials and their API tokens.
+
+Every request carries ``Authorization: Bearer <YUPANA_ADMIN_TOKEN>``; the token is compared in
+constant time. Without an admin token in the settings the admin API is off and every ``/admin``
+path answers 404, as if it did not exist. A missing or wrong token answers 401.
+
+Secrets go one way: certificates, passwords and SOL logins are accepted and stored encrypted, and
+no answer or log line ever contains them. An API token is shown once, in the answer that creates it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+
+from yupana.api.bodies import read_json
+from yupana.api.errors import ApiError
+from yupana.domain.problems import InvalidDocument, Problem
+from yupana.service import companies as service
+from yupana.signing.certificate import CertificateError
+from yupana.store.database import session_scope
+from yupana.store.models import Company
+from yupana.store.repositories import SolLogin
+from yupana.store.secrets import Secret
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+_Model = TypeVar("_Model", bound=BaseModel)
+_T = TypeVar("_T")
+
+
+class CertificateBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pfx: str = Field(description="the PFX/P12 file, base64")
+    password: SecretStr | None = None
+
+
+class CompanyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ruc: str
+    razon_social: str
+    nombre_comercial: str | None = None
+    address: dict[str, Any] | None = Field(
+        default=None, description='fiscal address: {"direccion", "ubigeo", "departamento", ...}'
+    )
+    environment: Literal["simulator", "beta", "production"] = "simulator"
+    sol_user: str | None = None
+    sol_password: SecretStr | None = None
+    certificate: CertificateBody
+    token_name: str | None = None
+
+
+class SolBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user: str = Field(min_length=1)
+    password: SecretStr
+
+
+class TokenBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+
+
+def _digest(value: str) -> bytes:
+    return hashlib.sha256(value.encode("utf-8")).digest()
+
+
+async def require_admin(request: Request) -> None:
+    """Let the request through only with the admin token (404 when the admin API is off)."""
+    configured = request.app.state.settings.admin_token
+    expected = configured.get_secret_value() if configured is not None else ""
+    if not expected:
+        raise ApiError.single(404, "Not Found")
+    header = request.headers.get("authorization")
+    if not header:
+        raise ApiError.single(
+            401, "missing Authorization: Bearer <admin token> header", "Authorization", headers=_CHALLENGE
+        )
+    scheme, _, token = header.partition(" ")
+    # Digests of equal length, compared in constant time: neither content nor length leaks.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(_digest(token.strip()), _digest(expected)):
+        raise ApiError.single(401, "invalid admin token", "Authorization", headers=_CHALLENGE)
+
+
+async def _body(request: Request, model: type[_Model], *, optional: bool = False) -> _Model:
+    if optional and not await request.body():
+        return model()
+    raw = await read_json(request, request.app.state.settings.max_body_bytes)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            Problem(str(error.get("msg", "invalid value")), ".".join(str(p) for p in error.get("loc", ())))
+            for error in exc.errors()
+        ]
+        raise ApiError(422, problems) from None
+
+
+def _pfx(body: CertificateBody, path: str) -> service.CertificateUpload:
+    try:
+        data = base64.b64decode(body.pfx, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError.single(422, "the certificate is not valid base64", f"{path}.pfx") from None
+    if not data:
+        raise ApiError.single(422, "the certificate file is empty", f"{path}.pfx")
+    password = body.password.get_secret_value() if body.password is not None else None
+    return service.CertificateUpload(data, password)
+
+
+def _certificate_problem(exc: CertificateError, path: str) -> ApiError:
+    return ApiError.single(422, f"the certificate cannot be used: {exc}", path)
+
+
+def _address_paths(exc: InvalidDocument) -> ApiError:
+    problems = [
+        Problem(p.message, "address" + p.path[len("direccion") :], p.code, p.severity)
+        if p.path == "direccion" or p.path.startswith("direccion.")
+        else p
+        for p in exc.errors
+    ]
+    return ApiError(422, problems)
+
+
+def _no_company(ruc: str) -> ApiError:
+    return ApiError.single(404, f"no company with RUC {ruc}", "ruc")
+
+
+async def _in_session(request: Request, work: Callable[..., _T], *, write: bool = True) -> _T:
+    stores = request.app.state.stores
+
+    def run() -> _T:
+        with session_scope(stores.sessions, write=write) as session:
+            return work(session, stores.secrets)
+
+    return await run_in_threadpool(run)
+
+
+def router() -> APIRouter:
+    api = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+
+    @api.post("/companies", status_code=201, summary="Register a company (answers its first API token)")
+    async def create_company(request: Request) -> JSONResponse:
+        body = await _body(request, CompanyBody)
+        try:
+            issuer = service.company_issuer(body.ruc, body.razon_social, body.nombre_comercial, body.address)
+        except InvalidDocument as exc:
+            raise _address_paths(exc) from None
+        if bool(body.sol_user) != bool(body.sol_password and body.sol_password.get_secret_value()):
+            raise ApiError.single(422, "sol_user and sol_password go together", "sol_user")
+        upload = _pfx(body.certificate, "certificate")
+        try:
+            key = await run_in_threadpool(service.load_certificate, upload)
+        except CertificateError as exc:
+            raise _certificate_problem(exc, "certificate") from None
+        sol = (
+            SolLogin(body.sol_user, Secret(body.sol_password.get_secret_value()))
+            if body.sol_user and body.sol_password
+            else None
+        )
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            if service.find_company(session, secrets, issuer.ruc) is not None:
+                raise ApiError.single(409, f"a company with RUC {issuer.ruc} already exists", "ruc")
+            registered = service.register_company(
+                session,
+                secrets,
+                issuer,
+                upload,
+                key,
+                environment=body.environment,
+                sol=sol,
+                token_name=body.token_name or "admin",
+            )
+            return {
+                "company": service.company_view(registered.company),
+                "token": registered.token.token,
+                "prefix": registered.token.record.prefix,
+            }
+
+        return JSONResponse(await _in_session(request, work), status_code=201)
+
+    @api.get("/companies", summary="All companies (no secrets)")
+    async def list_companies(request: Request) -> dict[str, Any]:
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            return {"data": [service.company_view(c) for c in service.list_companies(session, secrets)]}
+
+        return await _in_session(request, work, write=False)
+
+    def _company(session: Any, secrets: Any, ruc: str) -> Company:
+        company = service.find_company(session, secrets, ruc)
+        if company is None:
+            raise _no_company(ruc)
+        return company
+
+    @api.get("/companies/{ruc}", summary="One company and its active tokens (no secrets)")
+    async def get_company(request: Request, ruc: str) -> dict[str, Any]:
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            view = service.company_view(company)
+            view["tokens"] = [service.token_view(t) for t in service.active_tokens(session, company)]
+            return view
+
+        return await _in_session(request, work, write=False)
+
+    @api.put("/companies/{ruc}/certificate", summary="Replace the signing certificate")
+    async def put_certificate(request: Request, ruc: str) -> dict[str, Any]:
+        upload = _pfx(await _body(request, CertificateBody), "")
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            try:
+                key = service.replace_certificate(session, secrets, company, upload)
+            except CertificateError as exc:
+                raise _certificate_problem(exc, "pfx") from None
+            return {"ruc": company.ruc, "certificate": service.certificate_view(key.subject, key.not_after)}
+
+        return await _in_session(request, work)
+
+    @api.put("/companies/{ruc}/sol", summary="Replace the SOL secondary user and password")
+    async def put_sol(request: Request, ruc: str) -> dict[str, Any]:
+        body = await _body(request, SolBody)
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            service.replace_sol_login(session, secrets, company, body.user, body.password.get_secret_value())
+            return {"ruc": company.ruc, "sol": {"configured": True}}
+
+        return await _in_session(request, work)
+
+    @api.post("/companies/{ruc}/tokens", status_code=201, summary="A new API token (shown once)")
+    async def create_token(request: Request, ruc: str) -> JSONResponse:
+        body = await _body(request, TokenBody, optional=True)
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            issued = service.issue_token(session, company, body.name)
+            return {"ruc": company.ruc, "token": issued.token, **service.token_view(issued.record)}
+
+        return JSONResponse(await _in_session(request, work), status_code=201)
+
+    @api.delete("/tokens/{prefix}", summary="Revoke an API token by its prefix")
+    async def revoke_token(request: Request, prefix: str) -> dict[str, Any]:
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            try:
+                token = service.revoke_token(session, prefix)
+            except InvalidDocument as exc:
+                raise ApiError(409, exc.errors) from None
+            if token is None:
+                raise ApiError.single(404, f"no active token with prefix {prefix}", "prefix")
+            return {"prefix": token.prefix, "revoked": True}
+
+        return await _in_session(request, work)
+
+    return api
