@@ -53,9 +53,10 @@ def factura(
 class ServerProcess:
     """``python -m yupana.cli serve`` on a free loopback port, its data in ``data_dir``."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(self, data_dir: Path, database_url: str | None = None, args: tuple[str, ...] = ()) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
+        self.args = args
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"{data_dir.name}-server.log"
@@ -118,7 +119,17 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         handle = self.log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "yupana.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "yupana.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                *self.args,
+            ],
             stdout=handle,
             stderr=subprocess.STDOUT,
             cwd=str(ROOT),

@@ -215,6 +215,16 @@ def cmd_simulator(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
@@ -225,8 +235,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     if args.data:
         settings = settings.model_copy(update={"data_dir": Path(args.data)})
-    sys.stderr.write(f"yupana: server on http://{args.host}:{args.port} (data in {settings.data_dir})\n")
-    serve(settings, args.host, args.port, log_level=args.log_level)
+    workers = f", {args.workers} workers" if args.workers > 1 else ""
+    sys.stderr.write(
+        f"yupana: server on http://{args.host}:{args.port} (data in {settings.data_dir}{workers})\n"
+    )
+    serve(settings, args.host, args.port, log_level=args.log_level, workers=args.workers)
     return EXIT_OK
 
 
@@ -401,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
+    serve_cmd.add_argument(
+        "--workers", type=_positive_int, default=1, help="worker processes of the API (default: 1)"
+    )
     serve_cmd.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )

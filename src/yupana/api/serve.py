@@ -10,6 +10,8 @@ import time
 from dataclasses import replace
 
 import uvicorn
+from fastapi import FastAPI
+from pydantic import SecretStr
 
 from yupana.settings import Settings
 
@@ -54,10 +56,40 @@ class EmbeddedSimulator:
         self.thread.join(timeout=5)
 
 
-def serve(settings: Settings, host: str, port: int, *, log_level: str = "info") -> None:
-    """Migrate the database, start the simulator if needed, and serve the API until interrupted."""
+WORKER_APP = "yupana.api.serve:worker_app"
+
+
+def worker_app() -> FastAPI:
+    """The API of one worker process: settings from the environment the parent prepared, its own
+    database engine, no migrations (the parent ran them before the workers started)."""
     from yupana.api.app import create_app
 
+    return create_app(Settings(), migrate=False)
+
+
+def worker_environment(settings: Settings) -> dict[str, str]:
+    """``settings`` as ``YUPANA_*`` variables, so that worker processes read the same settings."""
+    env: dict[str, str] = {}
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        env[f"YUPANA_{name.upper()}"] = str(value)
+    return env
+
+
+def serve(settings: Settings, host: str, port: int, *, log_level: str = "info", workers: int = 1) -> None:
+    """Migrate the database, start the simulator if needed, and serve the API until interrupted.
+
+    With ``workers`` > 1 the API runs in that many processes; the migrations, the secret key and the
+    embedded simulator are made once here, before they start, and shared by all of them."""
+    from yupana.api.app import create_app
+    from yupana.service.stores import open_stores
+
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     simulator = None
     if settings.simulator_url is None:
         simulator = EmbeddedSimulator(settings)
@@ -65,8 +97,21 @@ def serve(settings: Settings, host: str, port: int, *, log_level: str = "info") 
         settings = settings.model_copy(update={"simulator_url": url})
         log.warning("SUNAT simulator (embedded) on %s", url)
     try:
-        app = create_app(settings)
-        uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)
+        if workers == 1:
+            app = create_app(settings)
+            uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)
+            return
+        open_stores(settings, migrate=True).close()
+        os.environ.update(worker_environment(settings))
+        uvicorn.run(
+            WORKER_APP,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            timeout_graceful_shutdown=5,
+        )
     finally:
         if simulator is not None:
             simulator.stop()
