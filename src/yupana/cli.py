@@ -259,12 +259,13 @@ def cmd_company_add(args: argparse.Namespace) -> int:
         CertificateUpload,
         company_issuer,
         company_summary,
+        custom_endpoints,
         load_certificate,
         register_company,
     )
     from yupana.signing.certificate import CertificateError
     from yupana.store.database import session_scope
-    from yupana.store.repositories import SolLogin
+    from yupana.store.repositories import GreClient, SolLogin
     from yupana.store.secrets import Secret
 
     address: object | None = None
@@ -279,6 +280,16 @@ def cmd_company_add(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     if bool(args.sol_user) != bool(args.sol_password):
         raise UsageError("--sol-user and --sol-password go together")
+    if bool(args.gre_client_id) != bool(args.gre_client_secret):
+        raise UsageError("--gre-client-id and --gre-client-secret go together")
+    endpoints = None
+    if args.environment == "custom" or args.ose_url:
+        if args.environment != "custom":
+            raise UsageError("--ose-url goes with --environment custom")
+        try:
+            endpoints = custom_endpoints({"bill_service": args.ose_url})
+        except InvalidDocument as exc:
+            raise UsageError(f"--ose-url: {exc}") from exc
     try:
         upload = CertificateUpload(Path(args.cert).read_bytes(), args.cert_password)
     except OSError as exc:
@@ -298,6 +309,10 @@ def cmd_company_add(args: argparse.Namespace) -> int:
                 key,
                 environment=args.environment,
                 sol=SolLogin(args.sol_user, Secret(args.sol_password)) if args.sol_user else None,
+                gre=GreClient(args.gre_client_id, Secret(args.gre_client_secret))
+                if args.gre_client_id
+                else None,
+                endpoints=endpoints,
                 token_name="cli",
             )
             record = {"company": company_summary(registered.company), "token": registered.token.token}
@@ -310,6 +325,7 @@ def cmd_company_add(args: argparse.Namespace) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
+    from yupana.domain.problems import InvalidDocument
     from yupana.service.companies import find_company, issue_token
     from yupana.store.database import session_scope
 
@@ -319,8 +335,15 @@ def cmd_token_create(args: argparse.Namespace) -> int:
             company = find_company(session, stores.secrets, args.ruc)
             if company is None:
                 raise UsageError(f"no company with RUC {args.ruc}")
-            issued = issue_token(session, company, args.name)
-            record = {"ruc": company.ruc, "token": issued.token, "prefix": issued.record.prefix}
+            issued = issue_token(session, company, args.name, args.establishment)
+            record = {
+                "ruc": company.ruc,
+                "token": issued.token,
+                "prefix": issued.record.prefix,
+                "establishment": args.establishment,
+            }
+    except InvalidDocument as exc:
+        raise UsageError(str(exc)) from exc
     finally:
         stores.close()
     _emit(record)
@@ -433,7 +456,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--cert-password", required=True)
     add.add_argument("--sol-user", default=None)
     add.add_argument("--sol-password", default=None)
-    add.add_argument("--environment", choices=("simulator", "beta", "production"), default="simulator")
+    add.add_argument("--gre-client-id", default=None, help="client id of SUNAT's GRE API")
+    add.add_argument("--gre-client-secret", default=None)
+    add.add_argument(
+        "--environment", choices=("simulator", "beta", "production", "custom"), default="simulator"
+    )
+    add.add_argument("--ose-url", default=None, help="billService URL of the OSE (--environment custom)")
     add.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
     add.set_defaults(func=cmd_company_add)
 
@@ -442,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_cmds.add_parser("create", help="a new API token for a company (shown once)")
     create.add_argument("--ruc", required=True)
     create.add_argument("--name", default=None)
+    create.add_argument("--establishment", default=None, help="bind the token to this establishment (0001)")
     create.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
     create.set_defaults(func=cmd_token_create)
     return parser

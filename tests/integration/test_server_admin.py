@@ -155,7 +155,8 @@ def test_list_and_get_show_no_secrets(admin: Admin, registered: dict[str, Any]) 
     one = admin.call("GET", f"/admin/companies/{RUC}")
     assert one.status_code == 200
     view = one.json()
-    assert {k: v for k, v in view.items() if k != "tokens"} == company
+    assert {k: v for k, v in view.items() if k not in ("tokens", "establishments")} == company
+    assert [e["codigo"] for e in view["establishments"]] == ["0000"]
     assert view["certificate"]["not_after"] and "CN=" in view["certificate"]["subject"]
     assert registered["prefix"] in [t["prefix"] for t in view["tokens"]]
     for text in (listed.text, one.text):

@@ -71,6 +71,38 @@ class TokenBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = None
+    establishment: str | None = Field(default=None, description="bind the token to this establishment")
+
+
+class GreBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+
+
+class EnvironmentBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    environment: Literal["simulator", "beta", "production", "custom"]
+    endpoints: dict[str, Any] | None = Field(
+        default=None, description="custom only: bill_service (required), bill_service_otros, ..."
+    )
+
+
+class EstablishmentBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    codigo: str
+    nombre: str | None = None
+    address: dict[str, Any] | None = None
+
+
+class BrandingBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pdf_color: str | None = Field(default=None, description="#RRGGBB")
+    logo: str | None = Field(default=None, description="PNG or JPEG, base64")
 
 
 def _digest(value: str) -> bytes:
@@ -209,7 +241,13 @@ def router() -> APIRouter:
         def work(session: Any, secrets: Any) -> dict[str, Any]:
             company = _company(session, secrets, ruc)
             view = service.company_view(company)
-            view["tokens"] = [service.token_view(t) for t in service.active_tokens(session, company)]
+            establishments = service.list_establishments(session, secrets, company)
+            codes = {e.id: e.codigo for e in establishments}
+            view["establishments"] = [service.establishment_view(e) for e in establishments]
+            view["tokens"] = [
+                service.token_view(t, codes.get(t.establishment_id) if t.establishment_id else None)
+                for t in service.active_tokens(session, company)
+            ]
             return view
 
         return await _in_session(request, work, write=False)
@@ -239,14 +277,88 @@ def router() -> APIRouter:
 
         return await _in_session(request, work)
 
+    @api.put("/companies/{ruc}/gre", summary="Replace the GRE API client id and secret")
+    async def put_gre(request: Request, ruc: str) -> dict[str, Any]:
+        body = await _body(request, GreBody)
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            try:
+                service.replace_gre_client(
+                    session, secrets, company, body.client_id, body.client_secret.get_secret_value()
+                )
+            except InvalidDocument as exc:
+                raise ApiError(422, exc.errors) from None
+            return {"ruc": company.ruc, "gre": {"configured": True}}
+
+        return await _in_session(request, work)
+
+    @api.put("/companies/{ruc}/environment", summary="Where documents are sent (custom: an OSE's URLs)")
+    async def put_environment(request: Request, ruc: str) -> dict[str, Any]:
+        body = await _body(request, EnvironmentBody)
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            try:
+                service.change_environment(session, secrets, company, body.environment, body.endpoints)
+            except InvalidDocument as exc:
+                raise ApiError(422, exc.errors) from None
+            return service.company_view(company)
+
+        return await _in_session(request, work)
+
+    @api.post("/companies/{ruc}/establishments", status_code=201, summary="Add an establishment (anexo)")
+    async def create_establishment(request: Request, ruc: str) -> JSONResponse:
+        body = await _body(request, EstablishmentBody)
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            try:
+                added = service.add_establishment(
+                    session, secrets, company, body.codigo, body.address, body.nombre
+                )
+            except InvalidDocument as exc:
+                if any(p.path.startswith("codigo") for p in exc.errors):
+                    status = 409 if "already" in exc.errors[0].message else 422
+                    raise ApiError(status, exc.errors) from None
+                raise _address_paths(exc) from None
+            return {"ruc": company.ruc, **service.establishment_view(added)}
+
+        return JSONResponse(await _in_session(request, work), status_code=201)
+
+    @api.put("/companies/{ruc}/branding", summary="The PDF colour and the logo")
+    async def put_branding(request: Request, ruc: str) -> dict[str, Any]:
+        body = await _body(request, BrandingBody)
+        logo = None
+        if body.logo is not None:
+            try:
+                logo = base64.b64decode(body.logo, validate=True)
+            except (binascii.Error, ValueError):
+                raise ApiError.single(422, "the logo is not valid base64", "logo") from None
+        blobs = request.app.state.stores.blobs
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            try:
+                service.change_branding(session, secrets, blobs, company, pdf_color=body.pdf_color, logo=logo)
+            except InvalidDocument as exc:
+                raise ApiError(422, exc.errors) from None
+            return service.company_view(company)
+
+        return await _in_session(request, work)
+
     @api.post("/companies/{ruc}/tokens", status_code=201, summary="A new API token (shown once)")
     async def create_token(request: Request, ruc: str) -> JSONResponse:
         body = await _body(request, TokenBody, optional=True)
 
         def work(session: Any, secrets: Any) -> dict[str, Any]:
             company = _company(session, secrets, ruc)
-            issued = service.issue_token(session, company, body.name)
-            return {"ruc": company.ruc, "token": issued.token, **service.token_view(issued.record)}
+            try:
+                issued = service.issue_token(session, company, body.name, body.establishment)
+            except InvalidDocument as exc:
+                raise ApiError(422, exc.errors) from None
+            view = service.token_view(issued.record, body.establishment)
+            return {"ruc": company.ruc, "token": issued.token, **view}
 
         return JSONResponse(await _in_session(request, work), status_code=201)
 

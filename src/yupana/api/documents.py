@@ -91,7 +91,9 @@ def router() -> APIRouter:
         async def answer() -> Response:
             try:
                 result: IssueResult = await run_in_threadpool(
-                    _issuing(request).issue, identity.company_id, body
+                    lambda: _issuing(request).issue(
+                        identity.company_id, body, establishment_id=identity.establishment_id
+                    )
                 )
             except CompanyNotReady as exc:
                 raise ApiError.single(409, exc.message, "") from None

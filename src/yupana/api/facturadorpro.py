@@ -152,7 +152,13 @@ async def _store(request: Request) -> Response:
         resolved = await run_in_threadpool(resolve_affected, request, identity.company_id, body)
         try:
             result: IssueResult = await run_in_threadpool(
-                lambda: issuing.issue(identity.company_id, resolved, DIALECT, send=actions.enviar_xml_firmado)
+                lambda: issuing.issue(
+                    identity.company_id,
+                    resolved,
+                    DIALECT,
+                    send=actions.enviar_xml_firmado,
+                    establishment_id=identity.establishment_id,
+                )
             )
         except CompanyNotReady as exc:
             raise ApiError.single(409, exc.message, "") from None

@@ -9,9 +9,12 @@ unreadable certificate is ``CertificateError``. Nothing here returns or logs a s
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,9 +23,12 @@ from yupana.dialects.native.issuer import parse_issuer
 from yupana.domain import party
 from yupana.domain.problems import InvalidDocument
 from yupana.signing.certificate import SigningKey, signing_key_from_bytes
-from yupana.store.models import ApiToken, Company, SunatEnvironment
+from yupana.store.blobs import BlobStore
+from yupana.store.models import ApiToken, Company, Establishment, SunatEnvironment
 from yupana.store.repositories import (
     CompanyRepository,
+    CustomEndpoints,
+    GreClient,
     IssuedToken,
     SolLogin,
     StoredCertificate,
@@ -90,13 +96,16 @@ def register_company(
     *,
     environment: SunatEnvironment | str = SunatEnvironment.SIMULATOR,
     sol: SolLogin | None = None,
+    gre: GreClient | None = None,
+    endpoints: CustomEndpoints | None = None,
     token_name: str | None = None,
 ) -> Registration:
     """A new company with its certificate (``key`` is ``load_certificate(certificate)``), its SOL
-    login when given, and a first API token. ``InvalidDocument`` when the RUC is taken or wrong."""
+    login and GRE client when given, and a first API token. ``InvalidDocument`` when the RUC is
+    taken or wrong."""
     companies = CompanyRepository(session, secrets)
-    company = companies.create(issuer, environment=SunatEnvironment(environment))
-    companies.update_credentials(company, certificate=_stored(certificate, key), sol=sol)
+    company = companies.create(issuer, environment=SunatEnvironment(environment), endpoints=endpoints)
+    companies.update_credentials(company, certificate=_stored(certificate, key), sol=sol, gre=gre)
     issued = TokenRepository(session).create(company.id, name=token_name)
     return Registration(company, issued)
 
@@ -128,9 +137,176 @@ def replace_sol_login(
     CompanyRepository(session, secrets).update_credentials(company, sol=SolLogin(user, Secret(password)))
 
 
-def issue_token(session: Session, company: Company, name: str | None = None) -> IssuedToken:
-    """A new API token for the company."""
-    return TokenRepository(session).create(company.id, name=name)
+def replace_gre_client(
+    session: Session, secrets: SecretBox, company: Company, client_id: str, client_secret: str
+) -> None:
+    """The company's client id and secret for SUNAT's GRE API (stored encrypted)."""
+    if not client_id:
+        raise InvalidDocument.single("the GRE client id is required", "client_id")
+    if not client_secret:
+        raise InvalidDocument.single("the GRE client secret is required", "client_secret")
+    CompanyRepository(session, secrets).update_credentials(
+        company, gre=GreClient(client_id, Secret(client_secret))
+    )
+
+
+ENDPOINT_NAMES = ("bill_service", "bill_service_otros", "consult_service", "gre_auth", "gre_cpe")
+
+
+def _endpoint_url(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidDocument.single("the endpoint must be an http(s) URL", path)
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidDocument.single("the endpoint must be an http(s) URL", path)
+    return value.strip()
+
+
+def custom_endpoints(endpoints: object) -> CustomEndpoints:
+    """The URLs of a ``custom`` environment from ``{"bill_service": URL, ...}`` (names in
+    ``ENDPOINT_NAMES``; ``bill_service`` is required). ``InvalidDocument`` with the field's path."""
+    if not isinstance(endpoints, Mapping):
+        raise InvalidDocument.single(
+            "a custom environment needs its endpoints, at least bill_service", "endpoints"
+        )
+    unknown = sorted(str(k) for k in endpoints if k not in ENDPOINT_NAMES)
+    if unknown:
+        raise InvalidDocument.single(
+            f"unknown endpoint {unknown[0]} (known: {', '.join(ENDPOINT_NAMES)})", f"endpoints.{unknown[0]}"
+        )
+    if not endpoints.get("bill_service"):
+        raise InvalidDocument.single(
+            "a custom environment needs at least the billService URL", "endpoints.bill_service"
+        )
+    urls = {
+        name: _endpoint_url(endpoints[name], f"endpoints.{name}")
+        for name in ENDPOINT_NAMES
+        if endpoints.get(name) is not None
+    }
+    return CustomEndpoints(**urls)
+
+
+def change_environment(
+    session: Session,
+    secrets: SecretBox,
+    company: Company,
+    environment: str,
+    endpoints: object | None = None,
+) -> None:
+    """Send the company's documents to ``environment``; ``custom`` takes ``endpoints`` (see
+    ``custom_endpoints``), the others none."""
+    try:
+        chosen = SunatEnvironment(environment)
+    except ValueError:
+        names = ", ".join(e.value for e in SunatEnvironment)
+        raise InvalidDocument.single(f"the environment is one of {names}", "environment") from None
+    if chosen is SunatEnvironment.CUSTOM:
+        urls: CustomEndpoints | None = custom_endpoints(endpoints)
+    elif endpoints:
+        raise InvalidDocument.single("endpoint URLs are only for the custom environment", "endpoints")
+    else:
+        urls = None
+    CompanyRepository(session, secrets).set_environment(company, chosen, urls)
+
+
+def add_establishment(
+    session: Session,
+    secrets: SecretBox,
+    company: Company,
+    codigo: str,
+    address: object | None = None,
+    nombre: str | None = None,
+) -> Establishment:
+    """A new establishment (anexo) of the company; ``address`` is the native ``direccion`` object
+    (problems have paths ``direccion...``)."""
+    parsed = company_issuer(company.ruc, company.razon_social, None, address).address
+    return CompanyRepository(session, secrets).add_establishment(company, codigo, parsed, nombre=nombre)
+
+
+def establishment_view(establishment: Establishment) -> dict[str, Any]:
+    return {
+        "codigo": establishment.codigo,
+        "nombre": establishment.nombre,
+        "address": {
+            "direccion": establishment.direccion,
+            "ubigeo": establishment.ubigeo,
+            "departamento": establishment.departamento,
+            "provincia": establishment.provincia,
+            "distrito": establishment.distrito,
+            "urbanizacion": establishment.urbanizacion,
+            "codigo_pais": establishment.codigo_pais,
+        },
+    }
+
+
+def list_establishments(session: Session, secrets: SecretBox, company: Company) -> list[Establishment]:
+    return CompanyRepository(session, secrets).establishments(company)
+
+
+PDF_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+LOGO_MAX_BYTES = 512 * 1024
+_LOGO_KINDS = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
+
+
+def logo_kind(data: bytes) -> str:
+    """``png`` or ``jpg`` from the file's first bytes; ``InvalidDocument`` for anything else or a
+    file over ``LOGO_MAX_BYTES``."""
+    if not data:
+        raise InvalidDocument.single("the logo is empty", "logo")
+    if len(data) > LOGO_MAX_BYTES:
+        raise InvalidDocument.single(f"the logo is larger than {LOGO_MAX_BYTES // 1024} KiB", "logo")
+    for magic, kind in _LOGO_KINDS:
+        if data.startswith(magic):
+            return kind
+    raise InvalidDocument.single("the logo must be a PNG or JPEG image", "logo")
+
+
+def change_branding(
+    session: Session,
+    secrets: SecretBox,
+    blobs: BlobStore,
+    company: Company,
+    *,
+    pdf_color: str | None = None,
+    logo: bytes | None = None,
+) -> list[str]:
+    """Set the PDF colour (``#RRGGBB``) and/or the logo (PNG or JPEG, kept in the blob store).
+    Everything is checked before anything is written. Answers the blob keys written, so that a
+    caller whose transaction fails can remove them."""
+    if pdf_color is not None and not PDF_COLOR.fullmatch(pdf_color):
+        raise InvalidDocument.single("the PDF colour is #RRGGBB (hexadecimal)", "pdf_color")
+    kind = logo_kind(logo) if logo is not None else None
+    values: dict[str, Any] = {}
+    written: list[str] = []
+    if pdf_color is not None:
+        values["pdf_color"] = pdf_color.upper()
+    if logo is not None:
+        written.append(blobs.put(f"{company.ruc}/branding/logo.{kind}", logo))
+        values["logo_blob_key"] = written[-1]
+    if values:
+        CompanyRepository(session, secrets).update_profile(company, **values)
+    return written
+
+
+def issue_token(
+    session: Session,
+    company: Company,
+    name: str | None = None,
+    establishment: str | None = None,
+) -> IssuedToken:
+    """A new API token for the company; with ``establishment`` (its code, e.g. ``0001``) the
+    documents issued with it carry that establishment's address and code."""
+    establishment_id = None
+    if establishment is not None:
+        found = session.execute(
+            select(Establishment).where(
+                Establishment.company_id == company.id, Establishment.codigo == establishment
+            )
+        ).scalar_one_or_none()
+        if found is None:
+            raise InvalidDocument.single(f"the company has no establishment {establishment}", "establishment")
+        establishment_id = found.id
+    return TokenRepository(session).create(company.id, establishment_id=establishment_id, name=name)
 
 
 def revoke_token(session: Session, prefix: str) -> ApiToken | None:
@@ -188,7 +364,8 @@ def company_summary(company: Company) -> dict[str, Any]:
 
 def company_view(company: Company) -> dict[str, Any]:
     """The company as the admin API shows it: profile, address, which credentials are set (never
-    their values) and the certificate's subject and expiry."""
+    their values), the certificate's subject and expiry, the custom endpoints and the branding."""
+    custom = CompanyRepository.custom_endpoints(company)
     return {
         "id": company.id,
         "ruc": company.ruc,
@@ -207,14 +384,18 @@ def company_view(company: Company) -> dict[str, Any]:
         "certificate": certificate_view(company.certificate_subject, company.certificate_not_after),
         "sol": {"configured": company.sol_user_encrypted is not None},
         "gre": {"configured": company.gre_client_id_encrypted is not None},
+        "endpoints": {name: getattr(custom, name) for name in ENDPOINT_NAMES} if custom else None,
+        "branding": {"pdf_color": company.pdf_color, "has_logo": company.logo_blob_key is not None},
     }
 
 
-def token_view(token: ApiToken) -> dict[str, Any]:
-    """A token as listed: its shown prefix and dates (the token itself is never kept)."""
+def token_view(token: ApiToken, establishment: str | None = None) -> dict[str, Any]:
+    """A token as listed: its shown prefix, the code of the establishment it is bound to, and its
+    dates (the token itself is never kept)."""
     return {
         "prefix": token.prefix,
         "name": token.name,
+        "establishment": establishment,
         "created_at": _iso(token.created_at),
         "last_used_at": _iso(token.last_used_at),
         "revoked_at": _iso(token.revoked_at),

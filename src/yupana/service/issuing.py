@@ -35,7 +35,7 @@ from yupana.signing.certificate import CertificateError, signing_key_from_bytes
 from yupana.signing.xmldsig import Signer
 from yupana.store.blobs import BlobStore
 from yupana.store.database import session_scope
-from yupana.store.models import Company, Document, DocumentState, SunatEnvironment
+from yupana.store.models import Company, Document, DocumentState, Establishment, SunatEnvironment
 from yupana.store.repositories import CompanyRepository, DocumentRepository, NewDocument, SeriesRepository
 from yupana.store.repositories.documents import (
     CODE_REGISTERED_WITH_OTHER_DATA,
@@ -137,16 +137,28 @@ class Issuing:
 
     # -- the request ------------------------------------------------------------------------
     def issue(
-        self, company_id: int, body: object, dialect_name: str = "native", *, send: bool = True
+        self,
+        company_id: int,
+        body: object,
+        dialect_name: str = "native",
+        *,
+        send: bool = True,
+        establishment_id: int | None = None,
     ) -> IssueResult:
-        """Issue ``body``; with ``send=False`` the document is stored (state 01) and not sent now."""
+        """Issue ``body``; with ``send=False`` the document is stored (state 01) and not sent now.
+
+        With ``establishment_id`` (a token bound to an establishment) the issuer's address and
+        establishment code are that establishment's."""
         reader = dialect(dialect_name)
         with session_scope(self.sessions, write=False) as session:
             companies = CompanyRepository(session, self.secrets)
             company = companies.get(company_id)
             if company is None:
                 raise CompanyNotReady("unknown company")
-            issuer = companies.issuer(company)
+            establishment = session.get(Establishment, establishment_id) if establishment_id else None
+            if establishment_id and establishment is None:
+                raise CompanyNotReady("the token's establishment no longer exists")
+            issuer = companies.issuer(company, establishment)
             builder = self._builder(companies, company)
             ruc = company.ruc
         doc = reader.parse(body, issuer)
