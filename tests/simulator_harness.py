@@ -299,6 +299,10 @@ class DocumentFactory:
         for key in ("fecha_emision", "fecha_generacion", "fecha_referencia", "fecha_inicio_traslado"):
             if key in body:
                 body[key] = today
+        # Retention and perception payments must fall in the month of issue (2625/2626).
+        for document in body.get("documents", []):
+            for payment in document.get("payments", []):
+                payment["fecha"] = today
         body.update(changes)
         return body
 

@@ -243,6 +243,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from yupana.jobs.worker import run_worker
+    from yupana.settings import get_settings
+
+    logging.basicConfig(level=logging.WARNING, format="yupana worker: %(message)s")
+    settings = get_settings()
+    if args.data:
+        settings = settings.model_copy(update={"data_dir": Path(args.data)})
+    run_worker(settings, args.threads)
+    return EXIT_OK
+
+
 def _open_stores(args: argparse.Namespace) -> Stores:
     from yupana.service.stores import open_stores
     from yupana.settings import get_settings
@@ -444,6 +458,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
     serve_cmd.set_defaults(func=cmd_serve)
+
+    worker = groups.add_parser(
+        "worker", help="send, retry and poll documents with SUNAT, make summaries, deliver webhooks"
+    )
+    worker.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
+    worker.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=None,
+        help="tasks run at once (default: $YUPANA_WORKER_THREADS, 4)",
+    )
+    worker.set_defaults(func=cmd_worker)
 
     company = groups.add_parser("company", help="companies that issue through the server")
     company_cmds = company.add_subparsers(dest="command", required=True)

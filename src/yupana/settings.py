@@ -39,6 +39,38 @@ class Settings(BaseSettings):
     # the admin API is off and every ``/admin`` path answers 404.
     admin_token: SecretStr | None = None
 
+    # -- the job queue and the lifecycle with SUNAT -------------------------------------------
+    # Redis URL of the job queue shared by several machines; unset: a SQLite queue (queue.db in
+    # data_dir) that the processes of one machine share, with no broker.
+    redis_url: str | None = Field(default=None, repr=False)
+    # ``yupana serve`` also runs a worker process (``yupana worker``), so that one command does
+    # everything; set false when workers run elsewhere.
+    embedded_worker: bool = True
+    # Threads of each worker process (documents sent to SUNAT at the same time).
+    worker_threads: int = 4
+    # Seconds between two looks of the reconciler at what the database says is due, and how late
+    # a due document must be before the reconciler queues it again (its message may be lost).
+    reconcile_interval: float = 5.0
+    reconcile_grace: float = 30.0
+    # Seconds a boleta waits before the automatic resumen diario takes it (the summary of a day
+    # also goes as soon as it has summary_max_lines boletas), and the lines of one summary.
+    summary_delay: float = 600.0
+    summary_max_lines: int = 500
+    # Retries of a send that failed: first wait, growth factor, longest wait (s), most attempts.
+    retry_base: float = 2.0
+    retry_factor: float = 2.0
+    retry_max: float = 900.0
+    retry_max_attempts: int = 50
+    # Ticket polling: first wait and longest wait (s); how long a worker holds a send (s).
+    poll_first: float = 1.0
+    poll_max: float = 300.0
+    send_lease: float = 120.0
+    # Most documents per second sent to SUNAT for one company, per worker process (unset: no limit;
+    # a company may set its own).
+    sunat_rate_per_second: float | None = None
+    # Webhook deliveries: seconds to wait for the receiver.
+    webhook_timeout: float = 10.0
+
 
 @cache
 def get_settings() -> Settings:

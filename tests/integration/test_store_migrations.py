@@ -28,6 +28,9 @@ TABLES = {
     "documents",
     "document_events",
     "idempotency_keys",
+    "batch_lines",
+    "webhooks",
+    "webhook_deliveries",
 }
 
 

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from yupana import __version__
 from yupana.api import admin, documents, facturadorpro
 from yupana.api.errors import install_handlers
-from yupana.service.issuing import Issuing, IssuingOptions
-from yupana.service.stores import Stores, open_stores
+from yupana.jobs.worker import Services
+from yupana.service.stores import Stores
 from yupana.settings import Settings, get_settings
 
 
@@ -25,23 +25,13 @@ def create_app(
     """The API for ``settings`` (default: from the environment). Opens the stores (running the
     migrations unless ``migrate`` is False) when none are given."""
     settings = settings or get_settings()
-    stores = stores or open_stores(settings, migrate=migrate)
-    issuing = Issuing(
-        stores.sessions,
-        stores.blobs,
-        stores.secrets,
-        IssuingOptions(
-            sunat_rules=settings.sunat_rules,
-            signature_algorithm=settings.signature_algorithm,
-            simulator_url=settings.simulator_url,
-            send_timeout=settings.send_timeout,
-        ),
-    )
+    services = Services.from_settings(settings, stores, migrate=migrate)
+    stores = services.stores
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        stores.close()
+        services.close()
 
     app = FastAPI(
         title="Yupana",
@@ -51,7 +41,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.stores = stores
-    app.state.issuing = issuing
+    app.state.services = services
+    app.state.issuing = services.issuing
     install_handlers(app)
 
     @app.get("/health", tags=["server"], summary="Liveness")

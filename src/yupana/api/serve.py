@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -56,6 +59,29 @@ class EmbeddedSimulator:
         self.thread.join(timeout=5)
 
 
+class EmbeddedWorker:
+    """``yupana worker`` as a child process of ``yupana serve``, with the server's settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("YUPANA_")}
+        env.update(worker_environment(self.settings))
+        self.process = subprocess.Popen([sys.executable, "-m", "yupana.cli", "worker"], env=env)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)  # graceful: running sends finish
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
 WORKER_APP = "yupana.api.serve:worker_app"
 
 
@@ -84,7 +110,9 @@ def serve(settings: Settings, host: str, port: int, *, log_level: str = "info", 
     """Migrate the database, start the simulator if needed, and serve the API until interrupted.
 
     With ``workers`` > 1 the API runs in that many processes; the migrations, the secret key and the
-    embedded simulator are made once here, before they start, and shared by all of them."""
+    embedded simulator are made once here, before they start, and shared by all of them. Unless
+    ``embedded_worker`` is off, a ``yupana worker`` process runs beside them (sending, retries,
+    summaries, webhooks) and stops with the server."""
     from yupana.api.app import create_app
     from yupana.service.stores import open_stores
 
@@ -96,7 +124,12 @@ def serve(settings: Settings, host: str, port: int, *, log_level: str = "info", 
         url = simulator.start()
         settings = settings.model_copy(update={"simulator_url": url})
         log.warning("SUNAT simulator (embedded) on %s", url)
+    worker = None
     try:
+        if settings.embedded_worker:
+            open_stores(settings, migrate=True).close()
+            worker = EmbeddedWorker(settings)
+            worker.start()
         if workers == 1:
             app = create_app(settings)
             uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)
@@ -113,5 +146,7 @@ def serve(settings: Settings, host: str, port: int, *, log_level: str = "info", 
             timeout_graceful_shutdown=5,
         )
     finally:
+        if worker is not None:
+            worker.stop()
         if simulator is not None:
             simulator.stop()

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -168,6 +169,10 @@ class Company(Base):
     # What the certificate says about itself (not secret; shown to operators).
     certificate_subject: Mapped[str | None] = mapped_column(String(1000))
     certificate_not_after: Mapped[datetime | None]
+    # Sending: boletas one by one (sendBill) instead of through the resumen diario; the most
+    # documents per second this Yupana sends to SUNAT for the company (unset: the server's setting).
+    boletas_individually: Mapped[bool] = mapped_column(Boolean, default=False)
+    sunat_max_per_second: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
 
@@ -283,6 +288,7 @@ class Document(Base):
         CheckConstraint("correlativo > 0", name="correlativo_positive"),
         Index("ix_documents_company_issue_date", "company_id", "issue_date"),
         Index("ix_documents_company_state", "company_id", "state"),
+        Index("ix_documents_due", "state", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -321,6 +327,18 @@ class Document(Base):
     sunat_description: Mapped[str | None] = mapped_column(Text)
     sunat_notes: Mapped[list[Any] | None] = mapped_column(JSON)
     ticket: Mapped[str | None] = mapped_column(String(100))
+    # GRE: the consultation link SUNAT's CDR gives (printed as the guía's QR).
+    qr_url: Mapped[str | None] = mapped_column(String(1000))
+    # The work still to do with SUNAT: how many tries so far, when the next one is due (a send
+    # in state 01, a ticket to poll or the lease of a send in flight in state 03), the last
+    # failure. ``next_attempt_at`` NULL means nothing is scheduled.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # RC, RA and RR: the issue date of the documents they report.
+    reference_date: Mapped[date | None] = mapped_column(Date)
+    # Boletas and their notes: their line of a resumen diario (``service.summary_lines``).
+    summary_line: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     sent_at: Mapped[datetime | None]
@@ -363,6 +381,71 @@ class DocumentEvent(Base):
             f"DocumentEvent(id={self.id!r}, document_id={self.document_id!r}, "
             f"{self.from_state}->{self.to_state})"
         )
+
+
+class BatchLine(Base):
+    """A document reported by a resumen diario (RC), a comunicación de baja (RA) or a resumen de
+    reversiones (RR), which are themselves stored as documents of type RC, RA and RR.
+
+    ``estado`` is the line's condition (catalog 19: 1 add, 2 modify, 3 void; RA and RR lines
+    are always 3); ``previous_state`` is the state the document goes back to if SUNAT rejects
+    the batch.
+    """
+
+    __tablename__ = "batch_lines"
+    __table_args__ = (UniqueConstraint("batch_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    line_number: Mapped[int] = mapped_column(Integer)
+    estado: Mapped[str] = mapped_column(String(1))
+    motivo: Mapped[str | None] = mapped_column(String(500))
+    previous_state: Mapped[str] = mapped_column(String(2))
+
+    def __repr__(self) -> str:
+        return (
+            f"BatchLine(batch_id={self.batch_id!r}, document_id={self.document_id!r}, estado={self.estado!r})"
+        )
+
+
+class Webhook(Base):
+    """A URL of a company's that receives every state change of its documents, signed with
+    ``secret`` (stored encrypted)."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str | None] = mapped_column(String(200))
+    secret_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    def __repr__(self) -> str:
+        return f"Webhook(id={self.id!r}, company_id={self.company_id!r}, url={self.url!r})"
+
+
+class WebhookDelivery(Base):
+    """One event owed to one webhook: written with the event (same transaction), delivered later."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "delivered_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("document_events.id", ondelete="CASCADE"))
+    payload: Mapped[dict[str, Any]]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    def __repr__(self) -> str:
+        return f"WebhookDelivery(id={self.id!r}, webhook_id={self.webhook_id!r}, event_id={self.event_id!r})"
 
 
 class IdempotencyKey(Base):

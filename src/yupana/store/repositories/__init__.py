@@ -28,6 +28,7 @@ from yupana.store.repositories.documents import (
     DocumentRepository,
     InsertResult,
     NewDocument,
+    Schedule,
     StateConflict,
 )
 from yupana.store.repositories.idempotency import (
@@ -55,6 +56,7 @@ __all__ = [
     "InsertResult",
     "IssuedToken",
     "NewDocument",
+    "Schedule",
     "SeriesRepository",
     "SolLogin",
     "StateConflict",

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from yupana.domain.problems import InvalidDocument
 from yupana.domain.sale import SaleDocument
-from yupana.store import numbering
+from yupana.store import numbering, outbox
 from yupana.store.models import Document, DocumentEvent, DocumentState, Establishment, utc_now
 
 # SUNAT's wording for an explicit number already used by a document with other content.
@@ -61,6 +61,9 @@ class NewDocument:
     xml_blob_key: str | None = None
     cdr_blob_key: str | None = None
     pdf_blob_key: str | None = None
+    next_attempt_at: datetime | None = None
+    reference_date: date | None = None
+    summary_line: dict[str, Any] | None = None
 
     @classmethod
     def from_sale(cls, sale: SaleDocument, **extra: Any) -> NewDocument:
@@ -107,6 +110,28 @@ class DocumentFilter:
     states: Collection[str] | None = None
     correlativo: int | None = None
     customer_numero_documento: str | None = None
+
+
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """The work left with SUNAT for a document: only the fields given change."""
+
+    attempts: int | None = None
+    next_attempt_at: datetime | None = _UNSET
+    last_error: str | None = _UNSET
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if self.attempts is not None:
+            values["attempts"] = self.attempts
+        if self.next_attempt_at is not _UNSET:
+            values["next_attempt_at"] = self.next_attempt_at
+        if self.last_error is not _UNSET:
+            values["last_error"] = self.last_error
+        return values
 
 
 class StateConflict(RuntimeError):
@@ -201,12 +226,18 @@ class DocumentRepository:
             xml_blob_key=new.xml_blob_key,
             cdr_blob_key=new.cdr_blob_key,
             pdf_blob_key=new.pdf_blob_key,
+            next_attempt_at=new.next_attempt_at,
+            reference_date=new.reference_date,
+            summary_line=new.summary_line,
+            attempts=0,
             created_at=now,
             updated_at=now,
         )
         self.session.add(document)
-        self.session.add(DocumentEvent(document=document, at=now, from_state=None, to_state=document.state))
+        event = DocumentEvent(document=document, at=now, from_state=None, to_state=document.state)
+        self.session.add(event)
         self.session.flush()
+        outbox.add_deliveries(self.session, document, event)
         return InsertResult(document, created=True)
 
     def get(self, document_id: int) -> Document | None:
@@ -277,12 +308,15 @@ class DocumentRepository:
         message: str | None = None,
         detail: dict[str, Any] | None = None,
         at: datetime | None = None,
+        schedule: Schedule | None = None,
     ) -> DocumentEvent:
         """Move the document to ``to_state`` and record the event, if it is still in the state expected.
 
         The change is a compare-and-set on the row (``expected_state``, by default the state the
         document had when read), so two workers can never both move the same document: the second
-        gets ``StateConflict``. SUNAT's answer fields given here are stored on the document too.
+        gets ``StateConflict``. SUNAT's answer fields given here are stored on the document too,
+        and so is ``schedule`` (attempts, next attempt, last error). Every active webhook of the
+        company gets the event in its outbox, in the same transaction.
         """
         self._own(document)
         target = DocumentState(to_state).value
@@ -299,6 +333,8 @@ class DocumentRepository:
             values["ticket"] = ticket
         if target == DocumentState.ENVIADO.value:
             values["sent_at"] = now
+        if schedule is not None:
+            values.update(schedule.values())
         result = self.session.execute(
             update(Document)
             .where(
@@ -330,7 +366,45 @@ class DocumentRepository:
         # The caller's object shows the new state, whether it belongs to this session or not.
         for name, value in values.items():
             set_committed_value(document, name, value)
+        outbox.add_deliveries(self.session, document, event)
         return event
+
+    def reschedule(
+        self, document: Document, schedule: Schedule, *, expected_state: str | None = None
+    ) -> bool:
+        """Set the document's attempts, next attempt and last error without changing its state
+        (no event); False when its state is no longer ``expected_state``."""
+        self._own(document)
+        query = update(Document).where(Document.id == document.id, Document.company_id == self.company_id)
+        if expected_state is not None:
+            query = query.where(Document.state == expected_state)
+        values = {**schedule.values(), "updated_at": utc_now()}
+        result = self.session.execute(query.values(**values).execution_options(synchronize_session=False))
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        for name, value in values.items():
+            set_committed_value(document, name, value)
+        return True
+
+    def claim_due(self, document: Document, state: str, now: datetime, lease_until: datetime) -> bool:
+        """Take a document in ``state`` whose next attempt is due (or forced: NULL) for this worker
+        until ``lease_until``; False when another worker took it first or it is not due."""
+        self._own(document)
+        result = self.session.execute(
+            update(Document)
+            .where(
+                Document.id == document.id,
+                Document.company_id == self.company_id,
+                Document.state == state,
+                Document.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=lease_until)
+            .execution_options(synchronize_session=False)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return False
+        set_committed_value(document, "next_attempt_at", lease_until)
+        return True
 
     def set_files(
         self,
