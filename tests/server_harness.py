@@ -53,10 +53,17 @@ def factura(
 class ServerProcess:
     """``python -m yupana.cli serve`` on a free loopback port, its data in ``data_dir``."""
 
-    def __init__(self, data_dir: Path, database_url: str | None = None, args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str | None = None,
+        args: tuple[str, ...] = (),
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
         self.args = args
+        self.extra_env = dict(extra_env or {})
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"{data_dir.name}-server.log"
@@ -71,6 +78,7 @@ class ServerProcess:
         if self.database_url:
             env["YUPANA_DATABASE_URL"] = self.database_url
         env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+        env.update(self.extra_env)
         return env
 
     def cli(self, *args: str) -> dict[str, Any]:
