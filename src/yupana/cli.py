@@ -257,6 +257,30 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from yupana.service.deadlines import Deadlines
+    from yupana.store.database import session_scope
+    from yupana.store.repositories import CompanyRepository
+
+    stores = _open_stores(args)
+    try:
+        with session_scope(stores.sessions, write=False) as session:
+            companies = CompanyRepository(session, stores.secrets)
+            chosen = [companies.get_by_ruc(args.ruc)] if args.ruc else companies.list()
+            targets = [(company.id, company.ruc) for company in chosen if company is not None]
+        if args.ruc and not targets:
+            sys.stderr.write(f"yupana: no company with RUC {args.ruc}\n")
+            return EXIT_USAGE
+        count = 0
+        for company_id, ruc in targets:
+            for item in Deadlines(stores.sessions).report(company_id, args.days):
+                _emit({"ruc": ruc, **item.as_dict()})
+                count += 1
+        return EXIT_REJECTED if count else EXIT_OK
+    finally:
+        stores.close()
+
+
 def _open_stores(args: argparse.Namespace) -> Stores:
     from yupana.service.stores import open_stores
     from yupana.settings import get_settings
@@ -470,6 +494,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="tasks run at once (default: $YUPANA_WORKER_THREADS, 4)",
     )
     worker.set_defaults(func=cmd_worker)
+
+    deadlines = groups.add_parser(
+        "deadlines", help="documents close to SUNAT's sending or voiding deadline (one JSON line each)"
+    )
+    deadlines.add_argument("--ruc", help="only this company (default: every company)")
+    deadlines.add_argument("--days", type=int, default=2, help="deadlines within this many days (default 2)")
+    deadlines.add_argument("--data", help="data folder (default: $YUPANA_DATA_DIR or ./data)")
+    deadlines.set_defaults(func=cmd_deadlines)
 
     company = groups.add_parser("company", help="companies that issue through the server")
     company_cmds = company.add_subparsers(dest="command", required=True)

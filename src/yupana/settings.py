@@ -31,8 +31,12 @@ class Settings(BaseSettings):
     # ``yupana serve`` starts one in-process on simulator_port (0: any free port).
     simulator_url: str | None = None
     simulator_port: int = 0
-    # Seconds to wait for SUNAT when a factura or its note is sent during the request.
+    # Seconds to wait for SUNAT when a document is sent (during the request or by a worker).
     send_timeout: float = 10.0
+    # Facturas, their notes, retentions and perceptions are sent once during the request that
+    # issues them (the answer carries SUNAT's verdict); false: the request only queues them and
+    # answers at once (state 01), and the workers send them.
+    send_in_request: bool = True
     # Largest request body the API reads, in bytes.
     max_body_bytes: int = 1_000_000
     # Bearer token of the admin API (``/admin/...``: companies, credentials, API tokens); unset:

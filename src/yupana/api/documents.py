@@ -1,4 +1,5 @@
-"""The native API's documents: issue (``POST /v1/documents``), read, list, download XML and CDR."""
+"""The native API's documents: issue (``POST /v1/documents``: facturas, boletas, notes, retentions,
+perceptions, guías), read, list, download XML and CDR."""
 
 from __future__ import annotations
 
@@ -29,12 +30,13 @@ def _money(value: Any) -> str:
 def document_view(document: Document, prefix: str = "/v1/documents") -> dict[str, Any]:
     """What the API says about a stored document."""
     base = f"{prefix}/{document.external_id}"
-    return {
+    batch = document.reference_date is not None
+    view: dict[str, Any] = {
         "external_id": str(document.external_id),
         "tipo_documento": document.tipo_documento,
         "serie": document.serie,
         "correlativo": document.correlativo,
-        "number": document.number,
+        "number": f"{document.tipo_documento}-{document.number}" if batch else document.number,
         "fecha_emision": document.issue_date.isoformat(),
         "moneda": document.currency,
         "customer": {
@@ -60,13 +62,26 @@ def document_view(document: Document, prefix: str = "/v1/documents") -> dict[str
             "code": document.sunat_code,
             "description": document.sunat_description,
             "notes": list(document.sunat_notes or []),
+            "ticket": document.ticket,
+        },
+        "sending": {
+            "attempts": document.attempts,
+            "next_attempt_at": document.next_attempt_at.isoformat() if document.next_attempt_at else None,
+            "last_error": document.last_error,
         },
         "links": {
             "self": base,
+            "events": f"{base}/events",
             "xml": f"{base}/xml" if document.xml_blob_key else None,
             "cdr": f"{base}/cdr" if document.cdr_blob_key else None,
         },
     }
+    if document.qr_url:  # the guía's consultation link, from SUNAT's GRE CDR
+        view["qr_url"] = document.qr_url
+    if batch:
+        view["fecha_referencia"] = document.reference_date.isoformat()  # type: ignore[union-attr]
+        view["links"]["lines"] = f"{base}/lines"
+    return view
 
 
 def _issuing(request: Request) -> Issuing:
@@ -84,7 +99,9 @@ def _find(request: Request, identity: TokenIdentity, external_id: str) -> Docume
 def router() -> APIRouter:
     api = APIRouter(prefix="/v1/documents", tags=["documents"])
 
-    @api.post("", status_code=201, summary="Issue a factura, boleta or note (native JSON)")
+    @api.post(
+        "", status_code=201, summary="Issue a document of any family: sale, 20, 40, 09, 31 (native JSON)"
+    )
     async def issue(request: Request, identity: Identity) -> Response:
         body = await read_json(request, request.app.state.settings.max_body_bytes)
 

@@ -67,6 +67,7 @@ class Services:
                 signature_algorithm=settings.signature_algorithm,
                 simulator_url=settings.simulator_url,
                 send_timeout=settings.send_timeout,
+                send_in_request=settings.send_in_request,
                 lifecycle=options,
             ),
         )

@@ -1,0 +1,229 @@
+"""How long 1,000 facturas and 1,000 boletas take to reach 05 Aceptado, with one and two workers.
+
+For each worker count a fresh server runs (``yupana serve`` on SQLite, with its SQLite job queue,
+``YUPANA_SEND_IN_REQUEST=false`` so that every send goes through the queue, and
+``YUPANA_EMBEDDED_WORKER=false``), beside that many ``yupana worker`` processes (4 threads each)
+and a ``yupana simulator`` process (it checks the signature and the XSD of what it receives).
+Documents are issued over HTTP by 4 client threads; the clock runs from the first request to the
+moment the last document is 05 (facturas sent one by one with sendBill; boletas reported by
+resúmenes diarios of up to 500 lines, each polled until SUNAT's answer). Printed: issue rate,
+time to 05 of everything, documents per second to 05, and the ratio to the build + sign floor
+measured in the same run (``bench/build_sign.py``'s: C14N + digest + bare RSA-2048 signature on one
+core) — the machine has 2 cores shared by the API, the workers and the simulator.
+
+The queue's own overhead per document: a no-op task enqueued, dequeued and executed by huey, on
+its SQLite storage and on Redis (``--redis``), in one process, per job, beside the per-document
+floor.
+
+Usage: python bench/lifecycle.py [--facturas 1000] [--boletas 1000] [--workers 1,2]
+       [--redis redis://127.0.0.1:6379/9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from server import ROOT as _ROOT  # noqa: E402
+from server import Server, make_floor, native_body  # noqa: E402
+
+CLIENTS = 4
+WAIT_SECONDS = 900
+
+
+class LifecycleServer(Server):
+    def __init__(self, data_dir: Path, extra: dict[str, str]) -> None:
+        super().__init__(data_dir, None)
+        self.extra = extra
+
+    def env(self) -> dict[str, str]:
+        env = super().env()
+        env.update(self.extra)
+        env["YUPANA_DATA_DIR"] = str(self.data_dir)
+        return env
+
+
+def _spawn(args: list[str], env: dict[str, str], log: Path) -> Any:
+    import subprocess
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "yupana.cli", *args],
+        cwd=str(_ROOT),
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _stop(process: Any) -> None:
+    import signal
+    import subprocess
+
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def _free_port() -> int:
+    from server import free_port
+
+    return free_port()
+
+
+def run(workers: int, facturas: int, boletas: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="yupana-lifecycle-") as tmp:
+        base = Path(tmp)
+        sim_port = _free_port()
+        sim_env = {k: v for k, v in os.environ.items() if not k.startswith("YUPANA_")}
+        sim_env["PYTHONPATH"] = str(ROOT / "src")
+        sim_env["YUPANA_SIM_TICKET_DELAY"] = "0.5"
+        simulator = _spawn(
+            ["simulator", "--host", "127.0.0.1", "--port", str(sim_port), "--data", str(base / "sim")],
+            sim_env,
+            base / "sim.log",
+        )
+        sim_url = f"http://127.0.0.1:{sim_port}"
+        extra = {
+            "YUPANA_SIMULATOR_URL": sim_url,
+            "YUPANA_EMBEDDED_WORKER": "false",
+            "YUPANA_SEND_IN_REQUEST": "false",
+            "YUPANA_SUMMARY_DELAY": "2",
+            "YUPANA_RECONCILE_INTERVAL": "1",
+            "YUPANA_POLL_FIRST": "0.5",
+            "YUPANA_POLL_MAX": "2",
+        }
+        server = LifecycleServer(base / "data", extra)
+        procs: list[Any] = []
+        try:
+            deadline = time.monotonic() + 40
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(sim_url + "/", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            token = server.add_company()
+            server.start()
+            env = server.env()
+            procs = [
+                _spawn(["worker", "--threads", "4"], env, base / f"worker{n}.log") for n in range(workers)
+            ]
+            client_local = threading.local()
+
+            def issue(body: dict[str, Any]) -> str:
+                client = getattr(client_local, "client", None)
+                if client is None:
+                    client = httpx.Client(
+                        base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60
+                    )
+                    client_local.client = client
+                answer = client.post("/v1/documents", json=body)
+                if answer.status_code != 201:
+                    raise RuntimeError(answer.text)
+                return str(answer.json()["external_id"])
+
+            bodies = [native_body("01", "F001") for _ in range(facturas)] + [
+                native_body("03", "B001") for _ in range(boletas)
+            ]
+            start = time.perf_counter()
+            with ThreadPoolExecutor(CLIENTS) as pool:
+                list(pool.map(issue, bodies))
+            issued = time.perf_counter() - start
+            total = facturas + boletas
+            with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as client:
+                until = time.monotonic() + WAIT_SECONDS
+                while time.monotonic() < until:
+                    done = client.get("/v1/documents", params={"state": "05", "limit": 1}).json()["total"]
+                    # RC documents are 05 too; count sales only.
+                    rcs = client.get(
+                        "/v1/documents", params={"state": "05", "tipo_documento": "RC", "limit": 1}
+                    ).json()["total"]
+                    if done - rcs >= total:
+                        break
+                    time.sleep(0.2)
+                else:
+                    raise RuntimeError(f"only {done - rcs} of {total} reached 05 in {WAIT_SECONDS} s")
+            elapsed = time.perf_counter() - start
+            return {"issued_s": issued, "to_05_s": elapsed, "docs_per_s": total / elapsed}
+        finally:
+            for proc in procs:
+                _stop(proc)
+            server.stop()
+            _stop(simulator)
+
+
+def queue_overhead(kind: str, jobs: int, redis_url: str) -> float:
+    """Seconds per job for huey to enqueue, dequeue and execute a task that does nothing."""
+    from huey import RedisHuey, SqliteHuey
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if kind == "redis":
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
+            huey = RedisHuey("bench", url=redis_url, results=False, blocking=False)
+        else:
+            huey = SqliteHuey("bench", filename=str(Path(tmp) / "q.db"), results=False)
+
+        @huey.task()
+        def nothing(n: int) -> None:
+            return None
+
+        start = time.perf_counter()
+        for n in range(jobs):
+            nothing(n)
+        for _ in range(jobs):
+            task = huey.dequeue()
+            huey.execute(task)
+        return (time.perf_counter() - start) / jobs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facturas", type=int, default=1000)
+    parser.add_argument("--boletas", type=int, default=1000)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--queue-jobs", type=int, default=2000)
+    args = parser.parse_args()
+    floor: Callable[[], float] = make_floor(2.0)
+    print(f"machine: {os.cpu_count()} cores")
+    for count in [int(n) for n in args.workers.split(",")]:
+        before = floor()
+        result = run(count, args.facturas, args.boletas)
+        after = floor()
+        rate = (before + after) / 2
+        print(
+            f"{count} worker(s): {args.facturas} facturas + {args.boletas} boletas issued in "
+            f"{result['issued_s']:.1f} s, all 05 after {result['to_05_s']:.1f} s = "
+            f"{result['docs_per_s']:.0f} docs/s; floor {rate:.0f} docs/s; ratio {result['docs_per_s'] / rate:.3f}"
+        )
+    per_doc = 1 / floor()
+    for kind in ("sqlite", "redis"):
+        cost = queue_overhead(kind, args.queue_jobs, args.redis)
+        print(
+            f"queue overhead ({kind}): {cost * 1e6:.0f} µs per job (enqueue + dequeue + execute); "
+            f"floor {per_doc * 1e6:.0f} µs per document; ratio {cost / per_doc:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
