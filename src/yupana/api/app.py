@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from yupana import __version__
-from yupana.api import admin, documents, facturadorpro
+from yupana.api import admin, documents, facturadorpro, facturadorpro_agents, lifecycle
 from yupana.api.errors import install_handlers
 from yupana.jobs.worker import Services
 from yupana.service.stores import Stores
@@ -50,6 +50,8 @@ def create_app(
         return {"status": "ok", "version": __version__}
 
     app.include_router(documents.router())
+    app.include_router(lifecycle.router())
     app.include_router(facturadorpro.router())
+    app.include_router(facturadorpro_agents.router())
     app.include_router(admin.router())
     return app

@@ -1,4 +1,7 @@
-"""Issuing a company's sales documents on the server: parse, number, build, sign, store, send.
+"""Issuing a company's documents on the server: parse, number, build, sign, store, send.
+
+Facturas, boletas and their notes (01, 03, 07, 08), comprobantes de retención (20) and
+percepción (40), and guías de remisión remitente (09) and transportista (31) take the same road.
 
 ``Issuing.issue(company_id, body)`` runs one request:
 
@@ -30,18 +33,27 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from yupana.dialects.registry import dialect
+from yupana.domain.despatch import DespatchDocument
+from yupana.domain.perception import PerceptionDocument
 from yupana.domain.problems import InvalidDocument, Problem
+from yupana.domain.retention import RetentionDocument
 from yupana.domain.sale import SaleDocument
 from yupana.service.build import BuiltDocument, DocumentBuilder
 from yupana.service.company_builders import CompanyBuilders, CompanyNotReady
 from yupana.service.company_sunat import SunatAccess
 from yupana.service.families import RuleSettings
-from yupana.service.lifecycle import Lifecycle, LifecycleOptions, Step, goes_in_summary
+from yupana.service.lifecycle import Action, Lifecycle, LifecycleOptions, Step, goes_in_summary
 from yupana.service.summary_lines import summary_line_json
 from yupana.store.blobs import BlobStore
 from yupana.store.database import session_scope
-from yupana.store.models import Document, Establishment, utc_now
-from yupana.store.repositories import CompanyRepository, DocumentRepository, NewDocument, SeriesRepository
+from yupana.store.models import Document, DocumentState, Establishment, utc_now
+from yupana.store.repositories import (
+    CompanyRepository,
+    DocumentRepository,
+    NewDocument,
+    Schedule,
+    SeriesRepository,
+)
 from yupana.store.repositories.documents import (
     CODE_REGISTERED_WITH_OTHER_DATA,
     MESSAGE_REGISTERED_WITH_OTHER_DATA,
@@ -63,6 +75,7 @@ class IssuingOptions:
     signature_algorithm: str = "rsa-sha1"
     simulator_url: str | None = None  # the endpoint of companies in the ``simulator`` environment
     send_timeout: float = 10.0
+    send_in_request: bool = True
     rules: RuleSettings = field(default_factory=RuleSettings)
     lifecycle: LifecycleOptions = field(default_factory=LifecycleOptions)
 
@@ -89,6 +102,41 @@ def _json_value(value: object) -> str:
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+IssuedDocument = SaleDocument | RetentionDocument | PerceptionDocument | DespatchDocument
+ISSUED_CLASSES = (SaleDocument, RetentionDocument, PerceptionDocument, DespatchDocument)
+ISSUED_FAMILIES = (
+    "facturas, boletas, notas de crédito/débito (01, 03, 07, 08), retenciones (20), "
+    "percepciones (40) and guías de remisión (09, 31)"
+)
+
+
+def stored_summary(doc: IssuedDocument, **extra: Any) -> NewDocument:
+    """What the store keeps about a built document: its number, date, currency, total and
+    counterpart (the customer of a sale, the proveedor of a retention, the cliente of a
+    perception, the destinatario of a guía). The total of a retention or perception is the
+    amount retained or perceived (in soles); a guía has none."""
+    if isinstance(doc, SaleDocument):
+        return NewDocument.from_sale(doc, **extra)
+    if isinstance(doc, RetentionDocument | PerceptionDocument):
+        party = doc.proveedor if isinstance(doc, RetentionDocument) else doc.cliente
+        total = doc.totals.retenido if isinstance(doc, RetentionDocument) else doc.totals.percibido
+        currency = "PEN"  # SUNAT's totals of both are in soles
+    else:
+        party, total, currency = doc.destinatario, None, "PEN"
+    return NewDocument(
+        tipo_documento=doc.tipo_documento,
+        serie=doc.serie,
+        correlativo=doc.correlativo or None,
+        issue_date=doc.fecha_emision,
+        currency=currency,
+        importe_total=total,
+        customer_tipo_documento=party.tipo_documento,
+        customer_numero_documento=party.numero_documento,
+        customer_nombre=party.razon_social,
+        **extra,
+    )
 
 
 def blob_prefix(ruc: str, tipo: str, serie: str, correlativo: int) -> str:
@@ -155,11 +203,8 @@ class Issuing:
             ruc = company.ruc
             individually = company.boletas_individually
         doc = reader.parse(body, issuer)
-        if not isinstance(doc, SaleDocument):
-            raise InvalidDocument.single(
-                "this endpoint issues facturas, boletas and notas de crédito/débito (01, 03, 07, 08)",
-                "tipo_documento",
-            )
+        if not isinstance(doc, ISSUED_CLASSES):
+            raise InvalidDocument.single(f"this endpoint issues {ISSUED_FAMILIES}", "tipo_documento")
         pending = reader.server_references(doc)
         if pending:
             raise InvalidDocument(pending)
@@ -177,11 +222,50 @@ class Issuing:
                 self.blobs.delete(key)
             raise
         if result.created and send and not in_summary:
-            step = self.lifecycle.send(result.document.id)
+            if self.options.send_in_request:
+                step = self.lifecycle.send(result.document.id)
+                result.document = self.reload(company_id, result.document)
+            else:
+                step = Step(Action.SEND, result.document.id, utc_now())
             if step is not None and self.schedule is not None:
                 self.schedule(step)
-            result.document = self.reload(company_id, result.document)
         return result
+
+    # -- a stored document, on request -------------------------------------------------------
+    def send_now(self, company_id: int, document_id: int) -> Document:
+        """Send a stored document in 01 now, whatever its schedule (a guía stored without
+        sending); what happens next is scheduled as after an issue. The document as it is then."""
+        step = self.lifecycle.send(document_id, force=True)
+        if step is not None and self.schedule is not None:
+            self.schedule(step)
+        return self._reload_id(company_id, document_id)
+
+    def poll_now(self, company_id: int, document_id: int) -> Document:
+        """Ask SUNAT about the ticket of a document in 03 now, even if its next poll is later
+        (a poll only reads: if a worker polls it at the same time, the first answer recorded wins)."""
+        with session_scope(self.sessions) as session:
+            documents = DocumentRepository(session, company_id)
+            document = documents.get(document_id)
+            if document is None or document.state != DocumentState.ENVIADO.value or not document.ticket:
+                return document if document is not None else self._missing(document_id)
+            now = utc_now()
+            if document.next_attempt_at is None or document.next_attempt_at > now:
+                documents.reschedule(
+                    document, Schedule(next_attempt_at=now), expected_state=DocumentState.ENVIADO.value
+                )
+        step = self.lifecycle.poll(document_id)
+        if step is not None and self.schedule is not None:
+            self.schedule(step)
+        return self._reload_id(company_id, document_id)
+
+    @staticmethod
+    def _missing(document_id: int) -> Document:
+        raise LookupError(f"no document {document_id}")
+
+    def _reload_id(self, company_id: int, document_id: int) -> Document:
+        with session_scope(self.sessions, write=False) as session:
+            document = DocumentRepository(session, company_id).get(document_id)
+        return document if document is not None else self._missing(document_id)
 
     def reload(self, company_id: int, document: Document) -> Document:
         with session_scope(self.sessions, write=False) as session:
@@ -192,7 +276,7 @@ class Issuing:
         self,
         company_id: int,
         ruc: str,
-        doc: SaleDocument,
+        doc: IssuedDocument,
         builder: DocumentBuilder,
         translate: Any,
         fingerprint: str,
@@ -221,8 +305,8 @@ class Issuing:
             written.append(self.blobs.put(key, built.xml))
             line = summary_line_json(doc) if goes_in_summary(doc.tipo_documento, doc.serie) else None
             stored = documents.insert(
-                NewDocument.from_sale(
-                    doc,
+                stored_summary(
+                    built.document,
                     hash=built.hash,
                     content_fingerprint=fingerprint,
                     xml_blob_key=key,
