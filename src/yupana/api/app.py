@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from yupana import __version__
 from yupana.api import admin, documents, facturadorpro, facturadorpro_agents, lifecycle
 from yupana.api.errors import install_handlers
+from yupana.api.webhooks import router as webhooks_router
 from yupana.jobs.worker import Services
 from yupana.service.stores import Stores
 from yupana.settings import Settings, get_settings
@@ -54,4 +55,5 @@ def create_app(
     app.include_router(facturadorpro.router())
     app.include_router(facturadorpro_agents.router())
     app.include_router(admin.router())
+    app.include_router(webhooks_router())
     return app

@@ -1,6 +1,8 @@
-"""What the service layer asks of the database: companies, tokens, series, documents, idempotency keys.
+"""What the service layer asks of the database: companies, tokens, series, documents, idempotency keys,
+webhooks.
 
-One module per kind of row (``companies``, ``series``, ``tokens``, ``documents``, ``idempotency``);
+One module per kind of row (``companies``, ``series``, ``tokens``, ``documents``, ``idempotency``,
+``webhooks``);
 every public name is importable from here.
 
 Every repository works inside the caller's session and transaction; none commits. Repositories
@@ -39,6 +41,7 @@ from yupana.store.repositories.idempotency import (
 )
 from yupana.store.repositories.series import SeriesRepository
 from yupana.store.repositories.tokens import IssuedToken, TokenIdentity, TokenRepository
+from yupana.store.repositories.webhooks import NewSecret, WebhookRepository
 
 __all__ = [
     "CODE_REGISTERED_WITH_OTHER_DATA",
@@ -56,6 +59,7 @@ __all__ = [
     "InsertResult",
     "IssuedToken",
     "NewDocument",
+    "NewSecret",
     "Schedule",
     "SeriesRepository",
     "SolLogin",
@@ -63,4 +67,5 @@ __all__ = [
     "StoredCertificate",
     "TokenIdentity",
     "TokenRepository",
+    "WebhookRepository",
 ]
