@@ -23,6 +23,7 @@ from yupana.api.errors import ApiError
 from yupana.api.idempotency import idempotent
 from yupana.dialects.facturadorpro.actions import parse_actions
 from yupana.domain.problems import InvalidDocument, Problem
+from yupana.domain.sale import SaleDocument
 from yupana.printing.amount_words import integer_in_words
 from yupana.printing.qr import qr_payload, qr_png
 from yupana.service.issuing import CompanyNotReady, IssueResult, Issuing
@@ -58,7 +59,7 @@ def number_to_letter(amount: Decimal) -> str:
     return f"{integer_in_words(integer).capitalize()} con {cents:02d}/100"
 
 
-def _qr(ruc: str, document: Document) -> str:
+def qr_image(ruc: str, document: Document) -> str:
     payload = qr_payload(
         ruc,
         document.tipo_documento,
@@ -97,7 +98,7 @@ def store_answer(request: Request, ruc: str, document: Document) -> dict[str, An
             "state_type_description": DocumentState(document.state).description,
             "number_to_letter": number_to_letter(document.importe_total),
             "hash": document.hash,
-            "qr": _qr(ruc, document),
+            "qr": qr_image(ruc, document),
             "id": document.id,
         },
         "links": {
@@ -158,6 +159,7 @@ async def _store(request: Request) -> Response:
                     DIALECT,
                     send=actions.enviar_xml_firmado,
                     establishment_id=identity.establishment_id,
+                    only=(SaleDocument,),  # 20/40/09/31 have their own endpoints
                 )
             )
         except CompanyNotReady as exc:

@@ -8,7 +8,7 @@ Every ``interval`` seconds it looks for
 * documents in 03 without a ticket whose send lease ran out (their worker died mid-send):
   ``recover`` asks SUNAT for their CDR before sending them again;
 * boletas waiting for their resumen diario longer than ``summary_delay`` (``Summaries.due``);
-* webhook deliveries due.
+* webhook deliveries due (at once: a delivery is written with its event and waits for this).
 
 Queuing the same work twice is harmless (each step claims its document in the database first),
 so every worker process may run a reconciler.
@@ -87,7 +87,7 @@ class Reconciler:
             count += self.queue.schedule(step)
         for company_id, reference in self.summaries.due(now, self.summary_delay):
             count += self.queue.summarise(company_id, reference)
-        for delivery_id in self.webhooks.due(now - timedelta(seconds=self.grace)):
+        for delivery_id in self.webhooks.due(now):  # held while in flight, so due means due
             count += self.queue.deliver(delivery_id)
         if count:
             log.info("reconciler queued %d jobs", count)

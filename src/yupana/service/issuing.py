@@ -184,11 +184,13 @@ class Issuing:
         *,
         send: bool = True,
         establishment_id: int | None = None,
+        only: tuple[type, ...] | None = None,
     ) -> IssueResult:
         """Issue ``body``; with ``send=False`` the document is stored (state 01) and not sent now.
 
         With ``establishment_id`` (a token bound to an establishment) the issuer's address and
-        establishment code are that establishment's."""
+        establishment code are that establishment's. ``only``: the domain classes this endpoint
+        issues (default: every family the server issues)."""
         reader = dialect(dialect_name)
         with session_scope(self.sessions, write=False) as session:
             companies = CompanyRepository(session, self.secrets)
@@ -205,6 +207,11 @@ class Issuing:
         doc = reader.parse(body, issuer)
         if not isinstance(doc, ISSUED_CLASSES):
             raise InvalidDocument.single(f"this endpoint issues {ISSUED_FAMILIES}", "tipo_documento")
+        if only is not None and not isinstance(doc, only):
+            raise InvalidDocument.single(
+                f"this endpoint does not issue documents of type {getattr(doc, 'tipo_documento', '?')}",
+                reader.translator(body, doc)("tipo_documento"),
+            )
         pending = reader.server_references(doc)
         if pending:
             raise InvalidDocument(pending)

@@ -20,7 +20,7 @@ import hmac
 import json
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import select, update
@@ -69,6 +69,7 @@ class WebhookSender:
         self.sessions = sessions
         self.secrets = secrets
         self.retry = retry or RetrySchedule()
+        self.timeout = timeout
         self.client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
 
     def due(self, now: datetime, limit: int = 1000) -> list[int]:
@@ -85,7 +86,8 @@ class WebhookSender:
     def deliver(self, delivery_id: int) -> datetime | None:
         """Send one delivery if it is due; when to try again (None: delivered, or given up)."""
         now = utc_now()
-        lease = self.retry.next_at(now, 1) or now
+        # Held while it is being sent: no other worker takes it before this one has its answer.
+        lease = now + timedelta(seconds=2 * self.timeout + 5)
         with session_scope(self.sessions) as session:
             delivery = session.get(WebhookDelivery, delivery_id)
             if delivery is None or delivery.delivered_at is not None:
