@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from yupana import __version__
 from yupana.api import admin, documents, facturadorpro, facturadorpro_agents, lifecycle
 from yupana.api.errors import install_handlers
+from yupana.api.facturadorpro_lifecycle import router as facturadorpro_lifecycle_router
 from yupana.api.webhooks import router as webhooks_router
 from yupana.jobs.worker import Services
 from yupana.service.stores import Stores
@@ -53,6 +54,7 @@ def create_app(
     app.include_router(documents.router())
     app.include_router(lifecycle.router())
     app.include_router(facturadorpro.router())
+    app.include_router(facturadorpro_lifecycle_router())
     app.include_router(facturadorpro_agents.router())
     app.include_router(admin.router())
     app.include_router(webhooks_router())
