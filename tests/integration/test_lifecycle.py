@@ -361,3 +361,20 @@ def test_a_worker_killed_mid_send_is_finished_by_the_next(tmp_path: Path) -> Non
             first.kill()
         server.stop()
         simulator.stop()
+
+
+def test_a_company_may_send_its_boletas_one_by_one(tmp_path: Path) -> None:
+    server, api = start_server(
+        tmp_path, {**QUICK, "YUPANA_SUMMARY_DELAY": "3600", "YUPANA_ADMIN_TOKEN": "adm-secret"}
+    )
+    try:
+        admin = httpx.Client(base_url=server.url, headers={"Authorization": "Bearer adm-secret"}, timeout=30)
+        changed = admin.put(f"/admin/companies/{RUC}/sending", json={"boletas_individually": True})
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["sending"] == {"boletas_individually": True, "sunat_max_per_second": None}
+        bad = admin.put(f"/admin/companies/{RUC}/sending", json={"sunat_max_per_second": -1})
+        assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "sunat_max_per_second"
+        sent = api.issue(boleta())
+        assert sent["state"] == "05" and sent["links"]["cdr"]  # sendBill during the request, no summary
+    finally:
+        server.stop()

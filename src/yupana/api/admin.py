@@ -29,7 +29,7 @@ from yupana.service import companies as service
 from yupana.signing.certificate import CertificateError
 from yupana.store.database import session_scope
 from yupana.store.models import Company
-from yupana.store.repositories import SolLogin
+from yupana.store.repositories import CompanyRepository, SolLogin
 from yupana.store.secrets import Secret
 
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -103,6 +103,17 @@ class BrandingBody(BaseModel):
 
     pdf_color: str | None = Field(default=None, description="#RRGGBB")
     logo: str | None = Field(default=None, description="PNG or JPEG, base64")
+
+
+class SendingBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    boletas_individually: bool | None = Field(
+        default=None, description="send boletas one by one (sendBill) instead of in the resumen diario"
+    )
+    sunat_max_per_second: int | None = Field(
+        default=None, ge=0, le=1000, description="most documents per second to SUNAT per worker (0: no limit)"
+    )
 
 
 def _digest(value: str) -> bytes:
@@ -343,6 +354,23 @@ def router() -> APIRouter:
                 service.change_branding(session, secrets, blobs, company, pdf_color=body.pdf_color, logo=logo)
             except InvalidDocument as exc:
                 raise ApiError(422, exc.errors) from None
+            return service.company_view(company)
+
+        return await _in_session(request, work)
+
+    @api.put("/companies/{ruc}/sending", summary="How the company's documents go to SUNAT")
+    async def put_sending(request: Request, ruc: str) -> dict[str, Any]:
+        body = await _body(request, SendingBody)
+
+        def work(session: Any, secrets: Any) -> dict[str, Any]:
+            company = _company(session, secrets, ruc)
+            values: dict[str, Any] = {}
+            if body.boletas_individually is not None:
+                values["boletas_individually"] = body.boletas_individually
+            if body.sunat_max_per_second is not None:
+                values["sunat_max_per_second"] = body.sunat_max_per_second or None
+            if values:
+                CompanyRepository(session, secrets).update_profile(company, **values)
             return service.company_view(company)
 
         return await _in_session(request, work)

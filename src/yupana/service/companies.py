@@ -386,6 +386,10 @@ def company_view(company: Company) -> dict[str, Any]:
         "gre": {"configured": company.gre_client_id_encrypted is not None},
         "endpoints": {name: getattr(custom, name) for name in ENDPOINT_NAMES} if custom else None,
         "branding": {"pdf_color": company.pdf_color, "has_logo": company.logo_blob_key is not None},
+        "sending": {
+            "boletas_individually": bool(company.boletas_individually),
+            "sunat_max_per_second": company.sunat_max_per_second,
+        },
     }
 
 

@@ -75,7 +75,16 @@ class CustomEndpoints:
 
 
 _PROFILE_FIELDS = frozenset(
-    {"razon_social", "nombre_comercial", "email", "telefono", "logo_blob_key", "pdf_color"}
+    {
+        "razon_social",
+        "nombre_comercial",
+        "email",
+        "telefono",
+        "logo_blob_key",
+        "pdf_color",
+        "boletas_individually",
+        "sunat_max_per_second",
+    }
 )
 
 
@@ -140,7 +149,7 @@ class CompanyRepository:
         return list(self.session.execute(select(Company).order_by(Company.ruc)).scalars())
 
     def update_profile(self, company: Company, **values: Any) -> Company:
-        """Change the company's names, contact and printing details (not its RUC)."""
+        """Change the company's names, contact, printing details and sending options (not its RUC)."""
         unknown = set(values) - _PROFILE_FIELDS
         if unknown:
             raise TypeError(f"not a profile field: {', '.join(sorted(unknown))}")
