@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
 from yupana.domain.problems import InvalidDocument, Problem
+from yupana.store.repositories import StateConflict
 
 
 class ApiError(Exception):
@@ -60,6 +61,13 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidDocument)
     async def _invalid(request: Request, exc: InvalidDocument) -> JSONResponse:
         return error_response(422, exc.errors)
+
+    @app.exception_handler(StateConflict)
+    async def _conflict(request: Request, exc: StateConflict) -> JSONResponse:
+        # Another request or worker moved the same document first; nothing of this one was stored.
+        return error_response(
+            409, [Problem("the document changed while this request was handled; read it and try again")]
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

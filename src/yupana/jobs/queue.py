@@ -31,6 +31,7 @@ from yupana.service.summaries import Summaries
 from yupana.service.webhooks import WebhookSender
 from yupana.settings import Settings
 from yupana.store.models import utc_now
+from yupana.store.repositories import StateConflict
 
 log = logging.getLogger(__name__)
 
@@ -118,17 +119,36 @@ class JobQueue:
         if step is not None:
             self.schedule(step)
 
+    def _step(self, action: Action, document_id: int) -> None:
+        lifecycle = self._bound().lifecycle
+        run = {Action.SEND: lifecycle.send, Action.POLL: lifecycle.poll, Action.RECOVER: lifecycle.recover}[
+            action
+        ]
+        try:
+            self._follow(run(document_id))
+        except StateConflict as conflict:
+            # Another worker or request moved the document first: its work is theirs now (and the
+            # reconciler finds anything left undone).
+            log.info("%s of document %s left: %s", action.value, document_id, conflict)
+
     def _send(self, document_id: int) -> None:
-        self._follow(self._bound().lifecycle.send(document_id))
+        self._step(Action.SEND, document_id)
 
     def _poll(self, document_id: int) -> None:
-        self._follow(self._bound().lifecycle.poll(document_id))
+        self._step(Action.POLL, document_id)
 
     def _recover(self, document_id: int) -> None:
-        self._follow(self._bound().lifecycle.recover(document_id))
+        self._step(Action.RECOVER, document_id)
 
     def _run_summary(self, company_id: int, reference: str) -> None:
-        for batch in self._bound().summaries.create(company_id, date.fromisoformat(reference)):
+        try:
+            made = self._bound().summaries.create(company_id, date.fromisoformat(reference))
+        except StateConflict as conflict:  # another worker took some of these boletas first
+            log.info(
+                "summary of company %s for %s left to another worker: %s", company_id, reference, conflict
+            )
+            return
+        for batch in made:
             log.info("resumen diario %s with %d documents", batch.identifier, batch.lines)
             self.send(batch.document_id)
 

@@ -204,6 +204,9 @@ class Summaries:
                     .where(*_waiting(now))
                     .order_by(Document.id)
                     .limit(self.max_lines)
+                    # PostgreSQL: boletas another worker is summarising are left to it (SQLite
+                    # serialises writers and has no row locks).
+                    .with_for_update(skip_locked=True)
                 ).scalars()
             )
             if not members:
