@@ -378,3 +378,36 @@ def test_a_company_may_send_its_boletas_one_by_one(tmp_path: Path) -> None:
         assert sent["state"] == "05" and sent["links"]["cdr"]  # sendBill during the request, no summary
     finally:
         server.stop()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_the_embedded_worker_stops_with_the_server(tmp_path: Path) -> None:
+    server, _ = start_server(tmp_path, dict(QUICK))
+    assert server.process is not None
+    workers = _children(server.process.pid)
+    assert workers, "yupana serve runs a worker process"
+    server.stop()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}/stat").exists() and "Z" not in _state(pid)]
+    assert not alive, f"worker processes left running: {alive}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"

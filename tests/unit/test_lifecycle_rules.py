@@ -100,3 +100,24 @@ def test_deadlines_by_kind() -> None:
     assert deadline_of(_document(state="05"), False) is None
     assert deadline_of(_document(serie="0001"), False) is None  # contingency
     assert deadline_of(_document(tipo_documento="RC", serie="20261201"), False) is None
+
+
+def test_failures_that_may_have_reached_sunat() -> None:
+    from yupana.service.lifecycle import may_have_arrived
+
+    for error in (
+        "TIMEOUT: ReadTimeout",
+        "CONNECTION: reset",
+        "HTTP-503: busy",
+        "INTERRUPTED: x",
+        "MALFORMED: y",
+    ):
+        assert may_have_arrived(error), error
+    for error in (
+        None,
+        "",
+        "0109: servicio no disponible",
+        "HTTP-429: slow down",
+        "UNREACHABLE: no endpoint",
+    ):
+        assert not may_have_arrived(error), error

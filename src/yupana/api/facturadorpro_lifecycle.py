@@ -26,7 +26,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
-from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
@@ -49,7 +48,13 @@ from yupana.service.summaries import CreatedBatch
 from yupana.service.voiding import VoidItem, communication_of
 from yupana.store.database import session_scope
 from yupana.store.models import Document, DocumentState
-from yupana.store.repositories import MAX_LIST_LIMIT, DocumentRepository, StateConflict, TokenIdentity
+from yupana.store.repositories import (
+    MAX_LIST_LIMIT,
+    DocumentFilter,
+    DocumentRepository,
+    StateConflict,
+    TokenIdentity,
+)
 
 SALES_TYPES = ("01", "03", "07", "08")
 TYPE_DESCRIPTIONS = {
@@ -328,19 +333,11 @@ def _query_int(request: Request, key: str, default: int, low: int, high: int) ->
 def _list_sales(
     request: Request, company_id: int, start: date | None, end: date | None, limit: int, offset: int
 ) -> tuple[list[Document], int]:
-    conditions = [Document.company_id == company_id, Document.tipo_documento.in_(SALES_TYPES)]
-    if start is not None:
-        conditions.append(Document.issue_date >= start)
-    if end is not None:
-        conditions.append(Document.issue_date <= end)
+    where = DocumentFilter(date_from=start, date_to=end, tipos=SALES_TYPES)
     with session_scope(request.app.state.stores.sessions, write=False) as session:
-        total = int(
-            session.execute(select(func.count()).select_from(Document).where(*conditions)).scalar_one()
-        )
-        rows = session.execute(
-            select(Document).where(*conditions).order_by(Document.id.desc()).limit(limit).offset(offset)
-        ).scalars()
-        return list(rows), total
+        documents = DocumentRepository(session, company_id)
+        rows = documents.list(where, limit=limit, offset=offset, newest_inserted_first=True)
+        return rows, documents.count(where)
 
 
 def _list_row(request: Request, ruc: str, document: Document) -> dict[str, Any]:
@@ -569,16 +566,9 @@ def _find_batch(
         if external_id is not None:
             document = DocumentRepository(session, company_id).get_by_external_id(external_id)
             return document if document is not None and document.tipo_documento == kind.tipo else None
-        return session.execute(
-            select(Document)
-            .where(
-                Document.company_id == company_id,
-                Document.tipo_documento == kind.tipo,
-                Document.ticket == ticket,
-            )
-            .order_by(Document.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        if ticket is None:
+            return None
+        return DocumentRepository(session, company_id).get_by_ticket(kind.tipo, ticket)
 
 
 def _nudge(request: Request, company_id: int, document: Document) -> Document:

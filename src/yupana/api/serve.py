@@ -16,6 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from yupana.jobs.worker import PARENT_PID_VARIABLE
 from yupana.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,10 @@ class EmbeddedWorker:
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("YUPANA_")}
         env.update(worker_environment(self.settings))
+        # The worker is told the server's pid: it stops (gracefully) when the server is gone,
+        # however the server ended (uvicorn re-raises SIGTERM once it has shut down, so no
+        # cleanup of this process runs after it).
+        env[PARENT_PID_VARIABLE] = str(os.getpid())
         self.process = subprocess.Popen([sys.executable, "-m", "yupana.cli", "worker"], env=env)
 
     def stop(self) -> None:

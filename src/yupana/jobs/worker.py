@@ -10,6 +10,10 @@ documents are recovered by any worker's reconciler once their lease is over).
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import threading
+import time
 from dataclasses import dataclass
 
 from yupana.jobs.queue import Handlers, JobQueue
@@ -108,8 +112,29 @@ class Services:
         self.stores.close()
 
 
+PARENT_PID_VARIABLE = "YUPANA_WORKER_PARENT_PID"
+
+
+def _watch_parent(parent: int, interval: float = 1.0) -> None:
+    """Stop this process gracefully (as SIGINT does) once ``parent`` is gone."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                log.warning("the server (pid %d) is gone: stopping", parent)
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def run_worker(settings: Settings, threads: int | None = None) -> None:
-    """Run tasks until a signal stops the process."""
+    """Run tasks until a signal stops the process (or, for the worker ``yupana serve`` starts,
+    until the server is gone)."""
+    parent = os.environ.get(PARENT_PID_VARIABLE)
+    if parent and parent.isdigit():
+        _watch_parent(int(parent))
     services = Services.from_settings(settings)
     services.bind()
     reconciler = services.reconciler()

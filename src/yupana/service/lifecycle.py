@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -91,10 +92,14 @@ def goes_in_summary(tipo_documento: str, serie: str, boletas_individually: bool 
     return tipo_documento in NOTE_TYPES and serie.upper().startswith("B")
 
 
-def _may_have_arrived(result: SunatResult) -> bool:
-    """A failure after which SUNAT may hold the document anyway."""
-    code = result.code or ""
-    return code in (TIMEOUT, CONNECTION, MALFORMED) or code.startswith("HTTP-5")
+# Failures after which SUNAT may hold the document anyway (the request may have reached it).
+_AMBIGUOUS_CODES = frozenset({TIMEOUT, CONNECTION, MALFORMED, "INTERRUPTED"})
+
+
+def may_have_arrived(last_error: str | None) -> bool:
+    """Whether the failure recorded as ``last_error`` ("CODE: text") may have reached SUNAT."""
+    code = (last_error or "").split(":", 1)[0]
+    return code in _AMBIGUOUS_CODES or code.startswith("HTTP-5")
 
 
 def _error_text(result: SunatResult) -> str:
@@ -156,6 +161,28 @@ class Lifecycle:
             return None
         return document, company
 
+    def _change(
+        self,
+        document_id: int,
+        to_state: DocumentState,
+        expected: DocumentState,
+        changes: Callable[[Document], dict[str, Any]],
+    ) -> bool:
+        """Move the document from ``expected`` to ``to_state`` in its own transaction, with the
+        event details ``changes(document)`` gives; False when it is gone or moved meanwhile."""
+        with session_scope(self.sessions) as session:
+            loaded = self._load(session, document_id)
+            if loaded is None:
+                return False
+            document, company = loaded
+            try:
+                DocumentRepository(session, company.id).change_state(
+                    document, to_state, expected_state=expected, **changes(document)
+                )
+            except StateConflict:
+                return False
+        return True
+
     # -- send ---------------------------------------------------------------------------------
     def send(self, document_id: int, *, force: bool = False) -> Step | None:
         """Send the document if it is in 01 and due (``force``: due now whatever its schedule)."""
@@ -187,8 +214,7 @@ class Lifecycle:
                 return None
             company_id, rate = company.id, company.sunat_max_per_second or self.options.rate_per_second
             ruc = company.ruc
-            retry_first = attempt > 1 and (document.last_error or "").split(":")[0] in _AMBIGUOUS_PREFIXES
-            retry_first = retry_first or (document.last_error or "").startswith("HTTP-5")
+            retry_first = attempt > 1 and may_have_arrived(document.last_error)
             stem = _stem(ruc, document)
             tipo = document.tipo_documento
             xml_key = document.xml_blob_key
@@ -231,47 +257,39 @@ class Lifecycle:
         return self._failed(document_id, result)
 
     def _ticket(self, document_id: int, result: SunatResult) -> Step | None:
-        now = utc_now()
-        at = now + timedelta(seconds=self.options.poll.delay(0))
-        with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
-            if loaded is None:
-                return None
-            document, company = loaded
-            DocumentRepository(session, company.id).change_state(
-                document,
-                DocumentState.ENVIADO,
-                expected_state=DocumentState.ENVIADO,
-                ticket=result.ticket,
-                message=f"ticket {result.ticket}",
-                schedule=Schedule(attempts=0, next_attempt_at=at, last_error=None),
-            )
-        return Step(Action.POLL, document_id, at)
+        at = utc_now() + timedelta(seconds=self.options.poll.delay(0))
+        moved = self._change(
+            document_id,
+            DocumentState.ENVIADO,
+            DocumentState.ENVIADO,
+            lambda document: {
+                "ticket": result.ticket,
+                "message": f"ticket {result.ticket}",
+                "schedule": Schedule(attempts=0, next_attempt_at=at, last_error=None),
+            },
+        )
+        return Step(Action.POLL, document_id, at) if moved else None
 
     def _failed(self, document_id: int, result: SunatResult) -> Step | None:
         """Back to 01 with the next attempt scheduled (or none after the last one)."""
         now = utc_now()
-        with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
-            if loaded is None:
-                return None
-            document, company = loaded
+        due: list[datetime | None] = []
+
+        def changes(document: Document) -> dict[str, Any]:
             at = self.options.retry.next_at(now, document.attempts, retryable=result.retryable)
+            due.append(at)
             when = (
                 f"nuevo intento {at.isoformat(timespec='seconds')}" if at else "sin más intentos automáticos"
             )
-            try:
-                DocumentRepository(session, company.id).change_state(
-                    document,
-                    DocumentState.REGISTRADO,
-                    expected_state=DocumentState.ENVIADO,
-                    sunat_code=result.code,
-                    message=f"{result.description} ({when})",
-                    schedule=Schedule(next_attempt_at=at, last_error=_error_text(result)),
-                )
-            except StateConflict:
-                return None
-        return Step(Action.SEND, document_id, at) if at else None
+            return {
+                "sunat_code": result.code,
+                "message": f"{result.description} ({when})",
+                "schedule": Schedule(next_attempt_at=at, last_error=_error_text(result)),
+            }
+
+        if not self._change(document_id, DocumentState.REGISTRADO, DocumentState.ENVIADO, changes):
+            return None
+        return Step(Action.SEND, document_id, due[0]) if due and due[0] else None
 
     # -- poll ---------------------------------------------------------------------------------
     def poll(self, document_id: int) -> Step | None:
@@ -326,20 +344,17 @@ class Lifecycle:
 
     def _failed_from_ticket(self, document_id: int, result: SunatResult) -> Step | None:
         now = utc_now()
-        with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
-            if loaded is None:
-                return None
-            document, company = loaded
-            DocumentRepository(session, company.id).change_state(
-                document,
-                DocumentState.REGISTRADO,
-                expected_state=DocumentState.ENVIADO,
-                sunat_code=result.code,
-                message=f"ticket {document.ticket}: {result.description}; se enviará de nuevo",
-                schedule=Schedule(attempts=1, next_attempt_at=now, last_error=_error_text(result)),
-            )
-        return Step(Action.SEND, document_id, now)
+        moved = self._change(
+            document_id,
+            DocumentState.REGISTRADO,
+            DocumentState.ENVIADO,
+            lambda document: {
+                "sunat_code": result.code,
+                "message": f"ticket {document.ticket}: {result.description}; se enviará de nuevo",
+                "schedule": Schedule(attempts=1, next_attempt_at=now, last_error=_error_text(result)),
+            },
+        )
+        return Step(Action.SEND, document_id, now) if moved else None
 
     # -- recover ------------------------------------------------------------------------------
     def recover(self, document_id: int) -> Step | None:
@@ -363,22 +378,16 @@ class Lifecycle:
                 if recovered is not None and recovered.is_final:
                     return self._record(document_id, recovered, note="CDR recuperado con getStatusCdr")
         interrupted = SunatResult.failure("INTERRUPTED", "el envío anterior no terminó", retryable=True)
-        with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
-            if loaded is None:
-                return None
-            document, company = loaded
-            try:
-                DocumentRepository(session, company.id).change_state(
-                    document,
-                    DocumentState.REGISTRADO,
-                    expected_state=DocumentState.ENVIADO,
-                    message="el envío anterior no terminó; se enviará de nuevo",
-                    schedule=Schedule(next_attempt_at=now, last_error=_error_text(interrupted)),
-                )
-            except StateConflict:
-                return None
-        return Step(Action.SEND, document_id, now)
+        moved = self._change(
+            document_id,
+            DocumentState.REGISTRADO,
+            DocumentState.ENVIADO,
+            lambda document: {
+                "message": "el envío anterior no terminó; se enviará de nuevo",
+                "schedule": Schedule(next_attempt_at=now, last_error=_error_text(interrupted)),
+            },
+        )
+        return Step(Action.SEND, document_id, now) if moved else None
 
     # -- the final answer ---------------------------------------------------------------------
     def _record(self, document_id: int, result: SunatResult, *, note: str | None = None) -> Step | None:
@@ -418,9 +427,6 @@ class Lifecycle:
             if document.tipo_documento in BATCH_TYPES:
                 BatchOutcome(session, company.id, self.options.retry).apply(document, state, result)
         return None
-
-
-_AMBIGUOUS_PREFIXES = frozenset({TIMEOUT, CONNECTION, MALFORMED, "INTERRUPTED"})
 
 
 def _stem(ruc: str, document: Document) -> str:

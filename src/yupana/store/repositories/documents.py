@@ -106,6 +106,7 @@ class DocumentFilter:
     date_from: date | None = None
     date_to: date | None = None
     tipo_documento: str | None = None
+    tipos: Collection[str] | None = None  # any of these types
     serie: str | None = None
     states: Collection[str] | None = None
     correlativo: int | None = None
@@ -259,6 +260,15 @@ class DocumentRepository:
             )
         ).scalar_one_or_none()
 
+    def get_by_ticket(self, tipo_documento: str, ticket: str) -> Document | None:
+        """The latest document of ``tipo_documento`` that SUNAT gave ``ticket``."""
+        return self.session.execute(
+            self._scoped()
+            .where(Document.tipo_documento == tipo_documento, Document.ticket == ticket)
+            .order_by(Document.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+
     def _filtered(self, query: Select[Any], where: DocumentFilter) -> Select[Any]:
         if where.date_from is not None:
             query = query.where(Document.issue_date >= where.date_from)
@@ -266,6 +276,8 @@ class DocumentRepository:
             query = query.where(Document.issue_date <= where.date_to)
         if where.tipo_documento is not None:
             query = query.where(Document.tipo_documento == where.tipo_documento)
+        if where.tipos is not None:
+            query = query.where(Document.tipo_documento.in_(list(where.tipos)))
         if where.serie is not None:
             query = query.where(Document.serie == where.serie)
         if where.states is not None:
@@ -277,15 +289,25 @@ class DocumentRepository:
         return query
 
     def list(
-        self, where: DocumentFilter | None = None, *, limit: int = 100, offset: int = 0
+        self,
+        where: DocumentFilter | None = None,
+        *,
+        limit: int = 100,
+        offset: int = 0,
+        newest_inserted_first: bool = False,
     ) -> list[Document]:
-        """Documents newest first (issue date, then insertion order)."""
+        """Documents newest first (issue date, then insertion order; or only insertion order)."""
         if not 1 <= limit <= MAX_LIST_LIMIT:
             raise InvalidDocument.single(f"limit must be between 1 and {MAX_LIST_LIMIT}", "limit")
         if offset < 0:
             raise InvalidDocument.single("offset cannot be negative", "offset")
         query = self._filtered(self._scoped(), where or DocumentFilter())
-        query = query.order_by(Document.issue_date.desc(), Document.id.desc()).limit(limit).offset(offset)
+        order = (
+            (Document.id.desc(),)
+            if newest_inserted_first
+            else (Document.issue_date.desc(), Document.id.desc())
+        )
+        query = query.order_by(*order).limit(limit).offset(offset)
         return list(self.session.execute(query).scalars())
 
     def count(self, where: DocumentFilter | None = None) -> int:
