@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -135,6 +136,27 @@ def test_native_paths_summary_voids_trail_and_deadlines(quick_server) -> None:
     assert {item["number"] for item in soon} == {b["number"] for b in boletas}
     assert {item["kind"] for item in soon} == {"summary"}
     assert api.client.get("/v1/deadlines", params={"days": 2}).json()["data"] == []
+    # The same report from the command line: one JSON line each, exit 1 when it lists any.
+    report = subprocess.run(
+        [sys.executable, "-m", "yupana.cli", "deadlines", "--days", "7"],
+        capture_output=True,
+        cwd=str(ROOT),
+        env=server.env(),
+        timeout=120,
+    )
+    assert report.returncode == 1, report.stderr.decode()
+    lines = [json.loads(line) for line in report.stdout.decode().splitlines()]
+    assert {(line["ruc"], line["number"], line["kind"]) for line in lines} == {
+        (RUC, b["number"], "summary") for b in boletas
+    }
+    quiet = subprocess.run(
+        [sys.executable, "-m", "yupana.cli", "deadlines", "--days", "2", "--ruc", RUC],
+        capture_output=True,
+        cwd=str(ROOT),
+        env=server.env(),
+        timeout=120,
+    )
+    assert quiet.returncode == 0 and quiet.stdout == b"", quiet.stderr.decode()
 
     refused = api.client.post(f"/v1/documents/{boletas[0]['external_id']}/send")
     assert refused.status_code == 409 and refused.json()["errors"][0]["path"] == "external_id"
