@@ -476,7 +476,7 @@ def _void(request: Request, company_id: int, items: Sequence[VoidItem]) -> list[
 
 
 def _summarise(request: Request, company_id: int, issued: date) -> list[CreatedBatch]:
-    created = _services(request).summaries.create(company_id, issued)
+    created = _services(request).summaries.create(company_id, issued, asked=True)
     if not created:
         raise ApiError.single(
             422,

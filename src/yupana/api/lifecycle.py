@@ -148,7 +148,9 @@ def router() -> APIRouter:
         services = _services(request)
         body = _object(await read_json(request, services.settings.max_body_bytes))
         reference = _date(body.get("fecha_emision"), "fecha_emision")
-        created = await run_in_threadpool(services.summaries.create, identity.company_id, reference)
+        created = await run_in_threadpool(
+            lambda: services.summaries.create(identity.company_id, reference, asked=True)
+        )
         if not created:
             raise ApiError.single(
                 422, f"no boleta of {reference.isoformat()} waits for a resumen diario", "fecha_emision"

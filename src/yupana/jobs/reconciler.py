@@ -20,7 +20,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from yupana.jobs.queue import JobQueue
@@ -28,7 +28,7 @@ from yupana.service.lifecycle import Action, Step
 from yupana.service.summaries import Summaries
 from yupana.service.webhooks import WebhookSender
 from yupana.store.database import session_scope
-from yupana.store.models import Document, DocumentState, utc_now
+from yupana.store.models import Company, Document, DocumentState, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,16 @@ class Reconciler:
         with session_scope(self.sessions, write=False) as session:
             rows = session.execute(
                 select(Document.id, Document.state, Document.ticket)
+                .join(Company, Company.id == Document.company_id)
                 .where(
                     Document.state.in_([DocumentState.REGISTRADO.value, DocumentState.ENVIADO.value]),
                     Document.next_attempt_at <= late,
+                    # boletas waiting for their resumen diario are the summaries' (below)
+                    or_(
+                        Document.state != DocumentState.REGISTRADO.value,
+                        Document.summary_line.is_(None),
+                        Company.boletas_individually.is_(True),
+                    ),
                 )
                 .order_by(Document.next_attempt_at)
                 .limit(BATCH)

@@ -221,9 +221,7 @@ class Issuing:
         in_summary = goes_in_summary(doc.tipo_documento, doc.serie, individually)
         written: list[str] = []
         try:
-            result = self._store(
-                company_id, ruc, doc, builder, translate, fingerprint, written, due=send and not in_summary
-            )
+            result = self._store(company_id, ruc, doc, builder, translate, fingerprint, written, due=send)
         except BaseException:
             for key in written:
                 self.blobs.delete(key)

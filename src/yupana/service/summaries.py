@@ -17,6 +17,7 @@ SUNAT's deadline for a summary is seven days after the issue date (``service.dea
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +25,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from yupana.domain.problems import InvalidDocument
 from yupana.domain.summary import DailySummary
 from yupana.service.company_builders import CompanyBuilders
 from yupana.service.summary_lines import summary_line_from_json
@@ -45,15 +47,22 @@ log = logging.getLogger(__name__)
 SUMMARY_TYPE = "RC"
 MEMBER_TYPES = ("03", "07", "08")
 MAX_LINES = 500  # SUNAT's limit of lines in one resumen diario
+_LINE = re.compile(r"^lines\[(\d+)\]")
 
 
-def _waiting(now: datetime) -> list[object]:
-    """Boletas and B-notes that wait for a summary and are due."""
+def _waiting(now: datetime | None) -> list[object]:
+    """Boletas and B-notes that wait for a summary: due by ``now`` (automatic summaries), or, with
+    ``now`` None (a summary asked for), any not set aside by an operator-needing problem."""
+    condition = (
+        Document.next_attempt_at <= now
+        if now is not None
+        else or_(Document.next_attempt_at.is_not(None), Document.attempts == 0)
+    )
     return [
         Document.state == DocumentState.REGISTRADO.value,
         Document.tipo_documento.in_(MEMBER_TYPES),
         Document.summary_line.is_not(None),
-        or_(Document.next_attempt_at.is_(None), Document.next_attempt_at <= now),
+        condition,
     ]
 
 
@@ -179,20 +188,69 @@ class Summaries:
             if first <= oldest or count >= self.max_lines
         ]
 
-    def create(self, company_id: int, reference_date: date) -> list[CreatedBatch]:
+    def create(self, company_id: int, reference_date: date, *, asked: bool = False) -> list[CreatedBatch]:
         """Every summary needed for the waiting boletas of ``reference_date`` (one per
-        ``max_lines``); empty when none waits."""
+        ``max_lines``); empty when none waits. ``asked``: a summary asked for now takes every
+        boleta of the date that is not set aside (also those stored without sending, or waiting
+        after a rejected summary); the automatic one takes those that are due."""
         created: list[CreatedBatch] = []
         while True:
-            batch = self._create_one(company_id, reference_date)
+            try:
+                batch = self._create_one(company_id, reference_date, asked)
+            except InvalidDocument as refused:
+                # Lines a summary cannot carry: their boletas wait for an operator, the rest go on.
+                if not self._set_aside(company_id, reference_date, asked, refused):
+                    raise
+                continue
             if batch is None:
                 return created
             created.append(batch)
             if batch.lines < self.max_lines:
                 return created
 
-    def _create_one(self, company_id: int, reference_date: date) -> CreatedBatch | None:
-        now = utc_now()
+    def _set_aside(self, company_id: int, reference_date: date, asked: bool, refused: InvalidDocument) -> int:
+        """Take the boletas named by ``refused``'s paths (``lines[i]``) out of the summaries,
+        each with its problem as last error, until an operator sends them again; how many."""
+        now = None if asked else utc_now()
+        named: dict[int, list[str]] = {}
+        for problem in refused.errors:
+            found = _LINE.match(problem.path or "")
+            if found:
+                text = f"{problem.code}: {problem.message}" if problem.code else problem.message
+                named.setdefault(int(found.group(1)), []).append(text)
+        if not named:
+            return 0
+        with session_scope(self.sessions) as session:
+            members = list(
+                session.execute(
+                    select(Document)
+                    .where(Document.company_id == company_id, Document.issue_date == reference_date)
+                    .where(*_waiting(now))
+                    .order_by(Document.id)
+                    .limit(self.max_lines)
+                ).scalars()
+            )
+            documents = DocumentRepository(session, company_id)
+            count = 0
+            for index, problems in named.items():
+                if index < len(members):
+                    log.warning(
+                        "boleta %s left out of the resumen diario: %s", members[index].number, problems
+                    )
+                    documents.reschedule(
+                        members[index],
+                        Schedule(
+                            attempts=members[index].attempts + 1,
+                            next_attempt_at=None,
+                            last_error="; ".join(problems),
+                        ),
+                        expected_state=DocumentState.REGISTRADO.value,
+                    )
+                    count += 1
+        return count
+
+    def _create_one(self, company_id: int, reference_date: date, asked: bool) -> CreatedBatch | None:
+        now = None if asked else utc_now()
         with session_scope(self.sessions) as session:
             company = session.get(Company, company_id)
             if company is None:
