@@ -25,6 +25,7 @@ from yupana.store.repositories import (
     IdempotencyOutcome,
     IdempotencyRepository,
     NewDocument,
+    Schedule,
     SeriesRepository,
     StateConflict,
     TokenRepository,
@@ -52,6 +53,7 @@ def tenants(factory):
         a_doc = a_docs.insert(NewDocument("01", "F001", DAY, content_fingerprint="a" * 64)).document
         b_rows = [b_docs.insert(NewDocument("01", "F001", DAY)).document for _ in range(3)]
         b_rows.append(b_docs.insert(NewDocument("03", "B001", DAY)).document)
+        b_rows[0].ticket = "TICKET-B"
         a_token = TokenRepository(session).create(a.id)
         b_token = TokenRepository(session).create(b.id)
         return {
@@ -80,6 +82,9 @@ READERS = {
     "set_files",
     "insert",
     "next_number",
+    "get_by_ticket",
+    "reschedule",
+    "claim_due",
 }
 
 
@@ -113,6 +118,9 @@ def test_company_a_cannot_read_company_b_documents(factory, tenants):
         assert [d.id for d in mine.list(DocumentFilter(states=["01"]), limit=1000)] == [own_id]
         assert mine.count() == 1
         assert DocumentRepository(session, b).count() == 4
+        assert mine.list(DocumentFilter(tipos=["01", "03"])) == mine.list()
+        assert mine.get_by_ticket("01", "TICKET-B") is None
+        assert DocumentRepository(session, b).get_by_ticket("01", "TICKET-B").company_id == b
 
 
 def test_company_a_cannot_change_or_annotate_b_documents(factory, tenants):
@@ -127,6 +135,11 @@ def test_company_a_cannot_change_or_annotate_b_documents(factory, tenants):
             mine.set_files(foreign, xml_blob_key="20100000001/stolen.xml")
         with pytest.raises(LookupError):
             mine.events(foreign)
+        with pytest.raises(LookupError):
+            mine.reschedule(foreign, Schedule(attempts=9))
+        now = datetime.now(UTC)
+        with pytest.raises(LookupError):
+            mine.claim_due(foreign, "01", now, now)
     after = _b_document(factory, b_id)
     assert (after.state, after.xml_blob_key, after.company_id) == ("01", None, tenants["b"])
 

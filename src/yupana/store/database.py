@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import decimal
 import json
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -79,6 +81,20 @@ def create_database_engine(url: str | URL = DEFAULT_DATABASE_URL, *, echo: bool 
     raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
 
 
+def _set_wal(cursor: Any, attempts: int = 100, pause: float = 0.1) -> None:
+    """Switch the file to WAL journaling. Several processes opening a new database file at once
+    race for the switch, and SQLite answers "database is locked" at once (the busy timeout does
+    not cover a journal-mode change), so the loser tries again."""
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(pause)
+
+
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     database = url.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -101,7 +117,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         try:
             if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _set_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
             cursor.execute("PRAGMA synchronous=FULL")
