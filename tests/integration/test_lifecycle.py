@@ -433,3 +433,33 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_a_lost_queue_message_delays_a_document_but_never_loses_it(tmp_path: Path) -> None:
+    from huey import SqliteHuey
+
+    simulator = SimulatorProcess(tmp_path / "sim").start()
+    env = {
+        **QUICK,
+        "YUPANA_SIMULATOR_URL": simulator.url,
+        "YUPANA_EMBEDDED_WORKER": "false",
+        "YUPANA_SEND_IN_REQUEST": "false",
+        "YUPANA_SUMMARY_DELAY": "1",
+    }
+    server, api = start_server(tmp_path, env)
+    worker: subprocess.Popen[bytes] | None = None
+    try:
+        issued = [api.issue(factura()), api.issue(boleta()), api.issue(factura(serie="F002"))]
+        assert {view["state"] for view in issued} == {"01"}
+        queue = SqliteHuey("yupana", filename=str(tmp_path / "data" / "queue.db")).storage
+        assert queue.queue_size() == 2  # the two facturas' sends
+        queue.flush_queue()  # every message lost
+        assert queue.queue_size() == 0
+        worker = _worker(tmp_path / "data", env, tmp_path / "worker.log")
+        done = api.wait([view["external_id"] for view in issued], FINAL, 60)
+        assert {view["state"] for view in done.values()} == {"05"}
+    finally:
+        if worker is not None:
+            _stop(worker)
+        server.stop()
+        simulator.stop()

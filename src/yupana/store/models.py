@@ -338,7 +338,8 @@ class Document(Base):
     # RC, RA and RR: the issue date of the documents they report.
     reference_date: Mapped[date | None] = mapped_column(Date)
     # Boletas and their notes: their line of a resumen diario (``service.summary_lines``).
-    summary_line: Mapped[dict[str, Any] | None]
+    # (SQL NULL when there is none, not JSON null: queries ask ``IS NULL``).
+    summary_line: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     sent_at: Mapped[datetime | None]
