@@ -249,7 +249,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from yupana.jobs.worker import run_worker
     from yupana.settings import get_settings
 
-    logging.basicConfig(level=logging.WARNING, format="yupana worker: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="yupana worker: %(levelname)s %(name)s: %(message)s"
+    )
     settings = get_settings()
     if args.data:
         settings = settings.model_copy(update={"data_dir": Path(args.data)})
@@ -492,6 +494,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         help="tasks run at once (default: $YUPANA_WORKER_THREADS, 4)",
+    )
+    worker.add_argument(
+        "--log-level",
+        default="warning",
+        choices=("critical", "error", "warning", "info", "debug"),
+        help="info: every send, poll and summary; secrets are never logged",
     )
     worker.set_defaults(func=cmd_worker)
 
