@@ -17,7 +17,11 @@ The queue's own overhead per document: a no-op task enqueued, dequeued and execu
 its SQLite storage and on Redis (``--redis``), in one process, per job, beside the per-document
 floor.
 
+With ``--backends sqlite,postgresql`` the same runs on PostgreSQL (a database made for the run and
+dropped after it) with the queue on Redis (``--redis``, flushed first).
+
 Usage: python bench/lifecycle.py [--facturas 1000] [--boletas 1000] [--workers 1,2]
+       [--sim-checks on,off] [--backends sqlite,postgresql] [--postgres URL]
        [--redis redis://127.0.0.1:6379/9]
 """
 
@@ -41,7 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from server import ROOT as _ROOT  # noqa: E402
-from server import Server, make_floor, native_body  # noqa: E402
+from server import Server, make_floor, native_body, postgres_database  # noqa: E402
 
 CLIENTS = 4
 WAIT_SECONDS = 900
@@ -90,7 +94,14 @@ def _free_port() -> int:
     return free_port()
 
 
-def run(workers: int, facturas: int, boletas: int, sim_checks: bool = True) -> dict[str, float]:
+def run(
+    workers: int,
+    facturas: int,
+    boletas: int,
+    sim_checks: bool = True,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="yupana-lifecycle-") as tmp:
         base = Path(tmp)
         sim_port = _free_port()
@@ -114,6 +125,12 @@ def run(workers: int, facturas: int, boletas: int, sim_checks: bool = True) -> d
             "YUPANA_POLL_FIRST": "0.5",
             "YUPANA_POLL_MAX": "2",
         }
+        if database_url and redis_url:
+            import redis
+
+            redis.Redis.from_url(redis_url).flushdb()
+            extra["YUPANA_DATABASE_URL"] = database_url
+            extra["YUPANA_REDIS_URL"] = redis_url
         server = LifecycleServer(base / "data", extra)
         procs: list[Any] = []
         try:
@@ -210,6 +227,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
     parser.add_argument("--queue-jobs", type=int, default=2000)
+    parser.add_argument("--backends", default="sqlite", help="sqlite and/or postgresql (with Redis)")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
         "--sim-checks",
         default="on,off",
@@ -218,18 +237,24 @@ def main() -> None:
     args = parser.parse_args()
     floor: Callable[[], float] = make_floor(2.0)
     print(f"machine: {os.cpu_count()} cores")
-    for checks in args.sim_checks.split(","):
-        for count in [int(n) for n in args.workers.split(",")]:
-            before = floor()
-            result = run(count, args.facturas, args.boletas, checks == "on")
-            after = floor()
-            rate = (before + after) / 2
-            print(
-                f"simulator checks {checks}, {count} worker(s): {args.facturas} facturas + {args.boletas} boletas issued in "
-                f"{result['issued_s']:.1f} s ({(args.facturas + args.boletas) / result['issued_s']:.0f}/s); "
-                f"workers started then: all 05 after {result['to_05_s']:.1f} s = "
-                f"{result['docs_per_s']:.0f} docs/s; floor {rate:.0f} docs/s; ratio {result['docs_per_s'] / rate:.3f}"
-            )
+    for backend in args.backends.split(","):
+        for checks in args.sim_checks.split(","):
+            for count in [int(n) for n in args.workers.split(",")]:
+                before = floor()
+                if backend == "postgresql":
+                    with postgres_database(args.postgres) as url:
+                        result = run(count, args.facturas, args.boletas, checks == "on", url, args.redis)
+                else:
+                    result = run(count, args.facturas, args.boletas, checks == "on")
+                after = floor()
+                rate = (before + after) / 2
+                print(
+                    f"{backend}, simulator checks {checks}, {count} worker(s): {args.facturas} facturas + "
+                    f"{args.boletas} boletas issued in {result['issued_s']:.1f} s "
+                    f"({(args.facturas + args.boletas) / result['issued_s']:.0f}/s); workers started then: "
+                    f"all 05 after {result['to_05_s']:.1f} s = {result['docs_per_s']:.0f} docs/s; "
+                    f"floor {rate:.0f} docs/s; ratio {result['docs_per_s'] / rate:.3f}"
+                )
     per_doc = 1 / floor()
     for kind in ("sqlite", "redis"):
         cost = queue_overhead(kind, args.queue_jobs, args.redis)
