@@ -79,15 +79,21 @@ def download_link(request: Request, kind: str, document: Document) -> str:
     return str(request.url_for("facturadorpro_download", kind=kind, external_id=str(document.external_id)))
 
 
+def sunat_response(document: Document) -> dict[str, Any] | list[Any]:
+    """Facturador PRO's ``response``: SUNAT's answer, or ``[]`` while there is none (a document
+    still in 01, even after a failed attempt, whose code is in the audit trail)."""
+    if document.sunat_code is None or document.state == DocumentState.REGISTRADO.value:
+        return []
+    return {
+        "code": document.sunat_code,
+        "description": document.sunat_description or "",
+        "notes": list(document.sunat_notes or []),
+    }
+
+
 def store_answer(request: Request, ruc: str, document: Document) -> dict[str, Any]:
     """The body Facturador PRO answers ``POST /api/documents`` with."""
-    sunat: dict[str, Any] | list[Any] = []
-    if document.sunat_code is not None:
-        sunat = {
-            "code": document.sunat_code,
-            "description": document.sunat_description or "",
-            "notes": list(document.sunat_notes or []),
-        }
+    sunat = sunat_response(document)
     return {
         "success": True,
         "data": {

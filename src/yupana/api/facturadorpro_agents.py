@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, Response
 from yupana.api.auth import current_company
 from yupana.api.bodies import read_json
 from yupana.api.errors import ApiError
-from yupana.api.facturadorpro import DIALECT, _download, _find, _in_envelope, pro_error
+from yupana.api.facturadorpro import DIALECT, _download, _find, _in_envelope, pro_error, sunat_response
 from yupana.api.idempotency import idempotent
 from yupana.domain.problems import InvalidDocument, Problem
 from yupana.service.issuing import CompanyNotReady, IssueResult, Issuing
@@ -97,18 +97,11 @@ def _links(request: Request, document: Document) -> dict[str, Any]:
 def agent_answer(request: Request, ruc: str, document: Document) -> dict[str, Any]:
     """The body Facturador PRO answers ``POST /api/retentions`` and ``/api/perceptions`` with
     (``response`` is ``[]`` while SUNAT has not answered)."""
-    sunat: dict[str, Any] | list[Any] = []
-    if document.sunat_code is not None and document.state != DocumentState.REGISTRADO.value:
-        sunat = {
-            "code": document.sunat_code,
-            "description": document.sunat_description or "",
-            "notes": list(document.sunat_notes or []),
-        }
     return {
         "success": True,
         "data": _data(ruc, document),
         "links": _links(request, document),
-        "response": sunat,
+        "response": sunat_response(document),
     }
 
 

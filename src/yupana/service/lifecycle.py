@@ -291,26 +291,37 @@ class Lifecycle:
             return None
         return Step(Action.SEND, document_id, due[0]) if due and due[0] else None
 
-    # -- poll ---------------------------------------------------------------------------------
-    def poll(self, document_id: int) -> Step | None:
-        """Ask about the ticket of a document in 03 whose poll is due."""
+    def _claim_in_flight(self, document_id: int, *, with_ticket: bool) -> tuple[Document, Company] | None:
+        """Take a document in 03 (with a ticket to poll, or without one: a send to recover) whose
+        next attempt is due, holding it for ``lease`` seconds; None when not due or taken."""
         now = utc_now()
         with session_scope(self.sessions) as session:
             loaded = self._load(session, document_id)
             if loaded is None:
                 return None
             document, company = loaded
-            if document.state != DocumentState.ENVIADO.value or not document.ticket:
+            if document.state != DocumentState.ENVIADO.value or bool(document.ticket) != with_ticket:
                 return None
             lease = now + timedelta(seconds=self.options.lease)
             if not DocumentRepository(session, company.id).claim_due(document, document.state, now, lease):
                 return None
-            company_id, ticket, tipo, polls = (
-                company.id,
-                document.ticket,
-                document.tipo_documento,
-                document.attempts,
-            )
+            session.expunge(document)
+            session.expunge(company)
+        return document, company
+
+    # -- poll ---------------------------------------------------------------------------------
+    def poll(self, document_id: int) -> Step | None:
+        """Ask about the ticket of a document in 03 whose poll is due."""
+        claimed = self._claim_in_flight(document_id, with_ticket=True)
+        if claimed is None:
+            return None
+        document, company = claimed
+        company_id, ticket, tipo, polls = (
+            company.id,
+            document.ticket or "",
+            document.tipo_documento,
+            document.attempts,
+        )
         client = self.access.client(company_id)
         if isinstance(client, Unreachable):
             return self._poll_later(document_id, polls, client.reason)
@@ -360,17 +371,11 @@ class Lifecycle:
     def recover(self, document_id: int) -> Step | None:
         """A send whose worker vanished (03, no ticket, lease over): its CDR, or send it again."""
         now = utc_now()
-        with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
-            if loaded is None:
-                return None
-            document, company = loaded
-            if document.state != DocumentState.ENVIADO.value or document.ticket:
-                return None
-            lease = now + timedelta(seconds=self.options.lease)
-            if not DocumentRepository(session, company.id).claim_due(document, document.state, now, lease):
-                return None
-            company_id, stem, tipo = company.id, _stem(company.ruc, document), document.tipo_documento
+        claimed = self._claim_in_flight(document_id, with_ticket=False)
+        if claimed is None:
+            return None
+        document, company = claimed
+        company_id, stem, tipo = company.id, _stem(company.ruc, document), document.tipo_documento
         if tipo not in TICKET_TYPES:
             client = self.access.client(company_id)
             if not isinstance(client, Unreachable):

@@ -221,15 +221,7 @@ class Summaries:
         if not named:
             return 0
         with session_scope(self.sessions) as session:
-            members = list(
-                session.execute(
-                    select(Document)
-                    .where(Document.company_id == company_id, Document.issue_date == reference_date)
-                    .where(*_waiting(now))
-                    .order_by(Document.id)
-                    .limit(self.max_lines)
-                ).scalars()
-            )
+            members = self._members(session, company_id, reference_date, now, lock=False)
             documents = DocumentRepository(session, company_id)
             count = 0
             for index, problems in named.items():
@@ -249,24 +241,29 @@ class Summaries:
                     count += 1
         return count
 
+    def _members(
+        self, session: Session, company_id: int, reference_date: date, now: datetime | None, *, lock: bool
+    ) -> list[Document]:
+        """The next summary's boletas, in the order they were issued. ``lock``: on PostgreSQL,
+        boletas another worker is summarising are left to it (SQLite serialises writers)."""
+        query = (
+            select(Document)
+            .where(Document.company_id == company_id, Document.issue_date == reference_date)
+            .where(*_waiting(now))
+            .order_by(Document.id)
+            .limit(self.max_lines)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return list(session.execute(query).scalars())
+
     def _create_one(self, company_id: int, reference_date: date, asked: bool) -> CreatedBatch | None:
         now = None if asked else utc_now()
         with session_scope(self.sessions) as session:
             company = session.get(Company, company_id)
             if company is None:
                 return None
-            members = list(
-                session.execute(
-                    select(Document)
-                    .where(Document.company_id == company_id, Document.issue_date == reference_date)
-                    .where(*_waiting(now))
-                    .order_by(Document.id)
-                    .limit(self.max_lines)
-                    # PostgreSQL: boletas another worker is summarising are left to it (SQLite
-                    # serialises writers and has no row locks).
-                    .with_for_update(skip_locked=True)
-                ).scalars()
-            )
+            members = self._members(session, company_id, reference_date, now, lock=True)
             if not members:
                 return None
             writer = BatchWriter(session, company, self.builders, self.blobs, self.secrets)
