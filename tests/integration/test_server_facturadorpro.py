@@ -16,8 +16,9 @@ import httpx
 import pytest
 from lxml import etree
 
-from corpus import dump_json, load_fixture
+from corpus import dump_json
 from paths import FIXTURES
+from pro_bodies import boleta_body, factura_body
 from server_harness import ServerProcess, factura
 from signature_check import assert_xmlsec_verifies
 from store_databases import postgres_database
@@ -72,25 +73,6 @@ def pro(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         stack.callback(client.client.close)
         yield client
         assert "Traceback" not in server.log_text(), server.log_text()
-
-
-def factura_body(**changes: Any) -> dict[str, Any]:
-    body = load_fixture(EXAMPLES / "factura_operacion_gravada.json", "fecha_de_emision")
-    assert isinstance(body, dict)
-    body["numero_documento"] = "#"
-    body.update(changes)
-    return body
-
-
-def boleta_body() -> dict[str, Any]:
-    body = factura_body(serie_documento="B001", codigo_tipo_documento="03")
-    body["datos_del_cliente_o_receptor"] = {
-        "codigo_tipo_documento_identidad": "1",
-        "numero_documento": "12345678",
-        "apellidos_y_nombres_o_razon_social": "JUAN PEREZ",
-    }
-    body["acciones"] = {"enviar_xml_firmado": False}
-    return body
 
 
 def _failure(response: httpx.Response, status: int) -> str:

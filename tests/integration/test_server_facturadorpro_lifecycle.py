@@ -24,6 +24,7 @@ from lxml import etree
 
 from corpus import dump_json, load_fixture, today_lima
 from paths import FIXTURES
+from pro_bodies import boleta_body, factura_body
 from server_harness import ServerProcess
 from store_databases import postgres_database
 
@@ -116,25 +117,6 @@ def fixture(path: Path) -> dict[str, Any]:
     """A fixture body without its annotations, its dates moved to today."""
     body = load_fixture(path, "fecha_de_emision_de_documentos")
     assert isinstance(body, dict)
-    return body
-
-
-def factura_body(**changes: Any) -> dict[str, Any]:
-    body = load_fixture(EXAMPLES / "factura_operacion_gravada.json", "fecha_de_emision")
-    assert isinstance(body, dict)
-    body["numero_documento"] = "#"
-    body.update(changes)
-    return body
-
-
-def boleta_body() -> dict[str, Any]:
-    body = factura_body(serie_documento="B001", codigo_tipo_documento="03")
-    body["datos_del_cliente_o_receptor"] = {
-        "codigo_tipo_documento_identidad": "1",
-        "numero_documento": "12345678",
-        "apellidos_y_nombres_o_razon_social": "JUAN PEREZ",
-    }
-    body["acciones"] = {"enviar_xml_firmado": False}
     return body
 
 
