@@ -187,7 +187,12 @@ async def _in_session(request: Request, work: Callable[..., _T], *, write: bool 
         with session_scope(stores.sessions, write=write) as session:
             return work(session, stores.secrets)
 
-    return await run_in_threadpool(run)
+    result = await run_in_threadpool(run)
+    if write:
+        # A company's endpoints or credentials may have changed: this process reads them again
+        # (workers within their cache time, see service.company_sunat).
+        request.app.state.services.issuing.access.forget()
+    return result
 
 
 def router() -> APIRouter:

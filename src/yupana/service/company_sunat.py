@@ -10,6 +10,7 @@ every company of the process; credentials travel in each request.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -93,14 +94,17 @@ class SunatAccess:
         *,
         simulator_url: str | None = None,
         http: HttpOptions | None = None,
+        cache_seconds: float = 30.0,
     ) -> None:
         self.sessions = sessions
         self.secrets = secrets
         self.simulator_url = simulator_url
         self.http = http or HttpOptions()
+        self.cache_seconds = cache_seconds
         self._client: httpx.Client | None = None
         self._tokens = TokenCache()
         self._lock = threading.Lock()
+        self._clients: dict[int, tuple[CompanyClient, float]] = {}
 
     def _shared(self) -> httpx.Client:
         with self._lock:
@@ -109,7 +113,31 @@ class SunatAccess:
             return self._client
 
     def client(self, company_id: int) -> CompanyClient | Unreachable:
-        """The company's client (not to be closed by the caller: its pool is shared)."""
+        """The company's client (not to be closed by the caller: its pool is shared).
+
+        Kept for ``cache_seconds`` per company, so that a worker sending many documents does not
+        read and decrypt the credentials for each one: a change of a company's endpoints or
+        credentials reaches running workers within that time."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._clients.get(company_id)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        made = self._make_client(company_id)
+        if isinstance(made, CompanyClient) and self.cache_seconds > 0:
+            with self._lock:
+                self._clients[company_id] = (made, now + self.cache_seconds)
+        return made
+
+    def forget(self, company_id: int | None = None) -> None:
+        """Drop the cached client of ``company_id`` (every company's when None)."""
+        with self._lock:
+            if company_id is None:
+                self._clients.clear()
+            else:
+                self._clients.pop(company_id, None)
+
+    def _make_client(self, company_id: int) -> CompanyClient | Unreachable:
         with session_scope(self.sessions, write=False) as session:
             companies = CompanyRepository(session, self.secrets)
             company = companies.get(company_id)
@@ -128,6 +156,7 @@ class SunatAccess:
 
     def close(self) -> None:
         with self._lock:
+            self._clients.clear()
             if self._client is not None:
                 self._client.close()
                 self._client = None

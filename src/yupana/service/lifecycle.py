@@ -228,7 +228,7 @@ class Lifecycle:
         if retry_first and tipo not in TICKET_TYPES:
             recovered = self._recover_cdr(client, stem)
             if recovered is not None and recovered.is_final:
-                return self._record(document_id, recovered, note="CDR recuperado con getStatusCdr")
+                return self._record(document_id, recovered, xml_key, note="CDR recuperado con getStatusCdr")
         self.limiter.wait(company_id, rate)
         result = client.send_xml(stem, self.blobs.get(xml_key))
         log.info("sent %s: %s %s", stem, result.outcome.value, result.code)
@@ -239,8 +239,10 @@ class Lifecycle:
         ):
             recovered = self._recover_cdr(client, stem)
             if recovered is not None and recovered.is_final:
-                return self._record(document_id, recovered, note="ya registrado (1033); CDR recuperado")
-        return self._answered(document_id, result)
+                return self._record(
+                    document_id, recovered, xml_key, note="ya registrado (1033); CDR recuperado"
+                )
+        return self._answered(document_id, result, xml_key)
 
     def _recover_cdr(self, client: CompanyClient, stem: str) -> SunatResult | None:
         if client.consult is None:
@@ -249,9 +251,9 @@ class Lifecycle:
         log.info("getStatusCdr %s: %s %s", stem, result.outcome.value, result.code)
         return result
 
-    def _answered(self, document_id: int, result: SunatResult) -> Step | None:
+    def _answered(self, document_id: int, result: SunatResult, xml_key: str) -> Step | None:
         if result.is_final:
-            return self._record(document_id, result)
+            return self._record(document_id, result, xml_key)
         if result.outcome is Outcome.PENDING and result.ticket:
             return self._ticket(document_id, result)
         return self._failed(document_id, result)
@@ -322,6 +324,7 @@ class Lifecycle:
             document.tipo_documento,
             document.attempts,
         )
+        xml_key = _xml_key(document)
         client = self.access.client(company_id)
         if isinstance(client, Unreachable):
             return self._poll_later(document_id, polls, client.reason)
@@ -331,7 +334,7 @@ class Lifecycle:
             return self._poll_later(document_id, polls, str(exc))
         log.info("ticket %s (%s): %s %s", ticket, tipo, result.outcome.value, result.code)
         if result.is_final:
-            return self._record(document_id, result)
+            return self._record(document_id, result, xml_key)
         if result.outcome is Outcome.PENDING:
             return self._poll_later(document_id, polls, None)
         if result.retryable or result.code in (TIMEOUT, CONNECTION):
@@ -376,12 +379,15 @@ class Lifecycle:
             return None
         document, company = claimed
         company_id, stem, tipo = company.id, _stem(company.ruc, document), document.tipo_documento
+        xml_key = _xml_key(document)
         if tipo not in TICKET_TYPES:
             client = self.access.client(company_id)
             if not isinstance(client, Unreachable):
                 recovered = self._recover_cdr(client, stem)
                 if recovered is not None and recovered.is_final:
-                    return self._record(document_id, recovered, note="CDR recuperado con getStatusCdr")
+                    return self._record(
+                        document_id, recovered, xml_key, note="CDR recuperado con getStatusCdr"
+                    )
         interrupted = SunatResult.failure("INTERRUPTED", "el envío anterior no terminó", retryable=True)
         moved = self._change(
             document_id,
@@ -395,17 +401,14 @@ class Lifecycle:
         return Step(Action.SEND, document_id, now) if moved else None
 
     # -- the final answer ---------------------------------------------------------------------
-    def _record(self, document_id: int, result: SunatResult, *, note: str | None = None) -> Step | None:
+    def _record(
+        self, document_id: int, result: SunatResult, xml_key: str, *, note: str | None = None
+    ) -> Step | None:
+        """Store SUNAT's final answer: the CDR beside the signed XML (``xml_key``), the state."""
         state = _FINAL_STATE[result.outcome]
         cdr_key = None
-        with session_scope(self.sessions, write=False) as session:
-            loaded = self._load(session, document_id)
-            if loaded is None:
-                return None
-            document, _ = loaded
-            prefix = (document.xml_blob_key or str(document.external_id)).rsplit(".", 1)[0]
         if result.cdr_zip:
-            cdr_key = self.blobs.put(f"{prefix}-cdr.zip", result.cdr_zip)
+            cdr_key = self.blobs.put(f"{xml_key.rsplit('.', 1)[0]}-cdr.zip", result.cdr_zip)
         message = result.description if note is None else f"{result.description} ({note})"
         with session_scope(self.sessions) as session:
             loaded = self._load(session, document_id)
@@ -432,6 +435,11 @@ class Lifecycle:
             if document.tipo_documento in BATCH_TYPES:
                 BatchOutcome(session, company.id, self.options.retry).apply(document, state, result)
         return None
+
+
+def _xml_key(document: Document) -> str:
+    """The signed XML's blob key (the CDR is stored beside it)."""
+    return document.xml_blob_key or f"{document.company_id}/{document.external_id}.xml"
 
 
 def _stem(ruc: str, document: Document) -> str:
