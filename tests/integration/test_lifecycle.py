@@ -48,7 +48,7 @@ QUICK = {
 FAULTS = {
     "YUPANA_SIM_FAULT_RATE": "0.3",
     "YUPANA_SIM_FAULTS": "timeout,reset,http500,http503,0109,0130,0132,0200,lost-cdr,latency",
-    "YUPANA_SIM_SEED": "7",
+    "YUPANA_SIM_SEED": os.environ.get("YUPANA_TEST_FAULT_SEED", "7"),  # another seed, other faults
     "YUPANA_SIM_TIMEOUT": "2",
     "YUPANA_SIM_LATENCY": "0.3",
     "YUPANA_SIM_TICKET_DELAY": "3",
