@@ -178,6 +178,40 @@ def test_ubl20_roots_and_despatch_advice(keys: dict[str, SigningKey], name: str)
     assert verify(xml).valid
 
 
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_signed_bytes_are_the_signed_document(keys: dict[str, SigningKey], algorithm: str) -> None:
+    """``sign_serialized`` writes the document its tree holds (the same canonical form), signed
+    alike whether SignedInfo's canonical form is computed or known from an earlier document."""
+    key = keys["self-signed"]
+    signer = Signer(key, algorithm)
+    names = ("factura", "factura-detraccion", "factura", "nota-credito")
+    for root in (tiny_invoice(), tiny_invoice(), *(unsigned(name) for name in names)):
+        fresh = deepcopy(root)
+        digest, xml = signer.sign_serialized(root, "SignatureSP")
+        assert xml.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n")
+        assert etree.tostring(etree.fromstring(xml), method="c14n") == etree.tostring(root, method="c14n")
+        assert digest == Signer(key, algorithm).sign(fresh, "SignatureSP")
+        assert ds_text(root, "SignatureValue") == ds_text(fresh, "SignatureValue")
+        xmlsec_verify(xml, key)
+        assert verify(xml).valid
+
+
+def test_signed_bytes_outside_plain_slots(keys: dict[str, SigningKey]) -> None:
+    """A slot holding whitespace, or an ``xml:*`` attribute above it, still gives the signed
+    document's bytes."""
+    signer = Signer(keys["self-signed"])
+    spaced = tiny_invoice()
+    spaced[0][0][0].text = "\n  "
+    lang = tiny_invoice()
+    lang.set("{http://www.w3.org/XML/1998/namespace}lang", "es")
+    for root in (spaced, lang):
+        digest, xml = signer.sign_serialized(root)
+        assert etree.tostring(etree.fromstring(xml), method="c14n") == etree.tostring(root, method="c14n")
+        assert digest == digest_value(xml)
+        xmlsec_verify(xml, keys["self-signed"])
+        assert verify(xml).valid
+
+
 def test_default_algorithm_is_rsa_sha1(keys: dict[str, SigningKey]) -> None:
     root = tiny_invoice()
     Signer(keys["self-signed"]).sign(root)

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 
 from ubl_sale_cases import CASES, everything
+from yupana.domain.party import Customer
 from yupana.domain.sale import Legend, SaleDocument, SaleLine
 from yupana.ubl import lines, monetary, payment, sale, taxes
 from yupana.ubl.lines import CREDIT_NOTE_LINE, DEBIT_NOTE_LINE, INVOICE_LINE, LineKind, build_line, write_line
@@ -125,7 +126,14 @@ def test_a_line_missing_an_amount_is_reported_as_before(change: dict[str, object
 
 
 def _clear_templates() -> None:
-    for store in (sale._HEADERS, lines._PLAIN_LINES, monetary._BLOCKS, taxes._TOTALS, payment._TERMS):
+    for store in (
+        sale._HEADERS,
+        sale._HEADS,
+        lines._PLAIN_LINES,
+        monetary._BLOCKS,
+        taxes._TOTALS,
+        payment._TERMS,
+    ):
         store.clear()
 
 
@@ -166,3 +174,20 @@ def test_a_document_is_written_alike_whatever_document_built_its_templates(name:
     assert written == own
     for text in (b"OTRA LEYENDA", b"OTRA OBSERVACION", b"OTRA DESCRIPCI", other.numero.encode()):
         assert text not in written
+
+
+@pytest.mark.parametrize("name", sorted(_DOCUMENTS))
+def test_the_customer_of_one_document_never_reaches_another(name: str) -> None:
+    """Documents of one shape share everything before their lines but the customer's block."""
+    doc = _DOCUMENTS[name]()
+    other = _other_document(doc)
+    other.customer = Customer("1", "99999999", "OTRO CLIENTE & <CIA>", email="otro@cliente.pe")
+    _clear_templates()
+    own = etree.tostring(sale.build_sale(copy.deepcopy(doc)))
+    _clear_templates()
+    sale.build_sale(copy.deepcopy(doc))
+    written = etree.tostring(sale.build_sale(copy.deepcopy(other)))
+    assert b"OTRO CLIENTE" in written
+    assert etree.tostring(sale.build_sale(copy.deepcopy(doc))) == own
+    _clear_templates()
+    assert written == etree.tostring(sale.build_sale(copy.deepcopy(other)))

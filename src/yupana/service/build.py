@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
 from yupana.domain.problems import InvalidDocument, Problem, Problems, Severity
 from yupana.service.families import SEND_WINDOW_CODES, RuleSettings, family_of
 from yupana.signing.xmldsig import Signer
@@ -73,8 +71,7 @@ class DocumentBuilder:
         family.finish(doc)
 
         root = family.write(doc)
-        digest = self.signer.sign(root, SIGNATURE_ID)
-        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        digest, xml = self.signer.sign_serialized(root, SIGNATURE_ID)
 
         checks = Problems()
         if self.xsd:

@@ -22,9 +22,13 @@ canonicalization is inclusive C14N 1.0 without comments.
 How it stays fast. The document is canonicalized once (before the signature is inserted,
 which is exactly what the enveloped-signature transform yields), SignedInfo is built by
 copying a per-signer template of lxml elements and canonicalized in place, and the RSA key,
-padding and hash objects are made once per signer. No XML is built from strings, and nothing
-is re-parsed except in two namespace contexts UBL documents never have (see
-:func:`_plain_context`).
+padding and hash objects are made once per signer. SignedInfo's canonical form depends only on
+the namespaces in scope at the slot and on its DigestValue, so the signer keeps it per namespace
+context as the bytes around the DigestValue and, for the next document in that context, joins
+them with the new DigestValue instead of canonicalizing again. :meth:`Signer.sign_serialized`
+writes the signed document from the document's canonical form and the signature's own bytes
+instead of serializing the tree again. No XML is built from strings, and nothing is re-parsed
+except in two namespace contexts UBL documents never have (see :func:`_plain_context`).
 """
 
 from __future__ import annotations
@@ -110,12 +114,23 @@ _SIGNATURE = f"{{{DS}}}Signature"
 _REFERENCE = f"{{{DS}}}Reference"
 _DIGEST_VALUE = f"{{{DS}}}DigestValue"
 _XML_ATTRIBUTE = "{http://www.w3.org/XML/1998/namespace}"
+_CONTEXTS = 64
+DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"  # as lxml writes it
 
 
 class Signer:
     """Signs UBL documents in place with one key and one algorithm. Safe to share between threads."""
 
-    __slots__ = ("algorithm", "key", "_digest", "_hash", "_padding", "_private_key", "_template")
+    __slots__ = (
+        "algorithm",
+        "key",
+        "_digest",
+        "_hash",
+        "_padding",
+        "_private_key",
+        "_signed_info",
+        "_template",
+    )
 
     def __init__(self, key: SigningKey, algorithm: str = DEFAULT_ALGORITHM) -> None:
         spec = ALGORITHMS.get(algorithm)
@@ -128,6 +143,8 @@ class Signer:
         self._hash = spec.hash()
         self._digest = spec.digest
         self._template = _signature_template(spec, key.certificate_b64)
+        # SignedInfo's canonical form around its DigestValue, per namespace context of the slot.
+        self._signed_info: dict[frozenset[tuple[str | None, str]], tuple[bytes, bytes]] = {}
 
     def sign(self, root: etree._Element, signature_id: str = "SignatureSP") -> str:
         """Sign the document whose root element is ``root``; return the DigestValue (base64).
@@ -137,6 +154,32 @@ class Signer:
         What is signed is the root element, which is what ``etree.tostring(root)`` writes:
         processing instructions or comments outside it are not part of the signed document.
         """
+        return self._sign(root, signature_id, False)[0]
+
+    def sign_serialized(self, root: etree._Element, signature_id: str = "SignatureSP") -> tuple[str, bytes]:
+        """:meth:`sign`, and the signed document's bytes: UTF-8 with an XML declaration.
+
+        The bytes are the canonical form the digest was computed over with the signature written
+        into its slot, so the document is not serialized a second time. They hold the same
+        document as ``etree.tostring(root)`` (same elements, attributes, namespaces and text), in
+        C14N's spelling: attributes in canonical order, empty elements as start and end tags.
+        """
+        digest, canonical, slot, signature = self._sign(root, signature_id, True)
+        if signature is not None and slot.prefix is not None and not slot.attrib:
+            start = f"<{slot.prefix}:ExtensionContent>".encode()
+            empty = start + b"</" + start[1:]
+            at = canonical.find(empty)
+            # Found once, it is the slot itself: "<" is escaped in canonical text and attributes.
+            if at >= 0 and canonical.find(empty, at + 1) < 0:
+                cut = at + len(start)
+                return digest, b"".join((DECLARATION, canonical[:cut], signature, canonical[cut:]))
+        return digest, etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+    def _sign(
+        self, root: etree._Element, signature_id: str, serialize: bool
+    ) -> tuple[str, bytes, etree._Element, bytes | None]:
+        """Sign ``root``; return the digest, the document's canonical form before the signature,
+        the slot and, when ``serialize``, the signature element's bytes on its own."""
         if root.getparent() is not None:
             raise ValueError("sign the document's root element")
         if not signature_id:
@@ -148,32 +191,54 @@ class Signer:
         signature.set("Id", signature_id)
         signed_info = signature[0]
         signed_info[2][2].text = digest  # Reference / DigestValue
-        slot.append(signature)
-        if _plain_context(slot):
-            signed = etree.tostring(signed_info, method="c14n", with_comments=False)
+        context = _plain_context(slot)
+        known = self._signed_info.get(context) if context is not None else None
+        if known is not None:
+            signed = b"".join((known[0], digest.encode("ascii"), known[1]))
         else:
-            signed = canonicalize(signed_info)
+            slot.append(signature)
+            if context is None:
+                signed = canonicalize(signed_info)
+            else:
+                signed = etree.tostring(signed_info, method="c14n", with_comments=False)
+                self._remember(context, signed, digest)
         value = self._private_key.sign(signed, self._padding, self._hash)
         signature[1].text = base64.b64encode(value).decode("ascii")
-        return digest
+        alone = None
+        if serialize:
+            alone = etree.tostring(signature if known is not None else signature.__copy__())
+        if known is not None:
+            slot.append(signature)
+        return digest, canonical, slot, alone
+
+    def _remember(self, context: frozenset[tuple[str | None, str]], signed: bytes, digest: str) -> None:
+        """Keep SignedInfo's canonical form in ``context`` as the bytes around its DigestValue."""
+        parts = signed.split(digest.encode("ascii"))
+        if len(parts) == 2:
+            if len(self._signed_info) >= _CONTEXTS:
+                self._signed_info.clear()
+            self._signed_info[context] = (parts[0], parts[1])
 
 
-def _plain_context(slot: etree._Element) -> bool:
-    """Whether lxml's in-place C14N of SignedInfo is exact under ``slot``.
+def _plain_context(slot: etree._Element) -> frozenset[tuple[str | None, str]] | None:
+    """The namespaces in scope at ``slot`` when lxml's in-place C14N of SignedInfo is exact there,
+    else ``None``.
 
-    It is unless an ancestor carries ``xml:*`` attributes (inclusive C14N inherits them into
+    It is exact unless an ancestor carries ``xml:*`` attributes (inclusive C14N inherits them into
     SignedInfo) or makes the XMLDSig namespace the default one; neither happens in UBL
-    documents, and :func:`canonicalize` handles both.
+    documents, and :func:`canonicalize` handles both. Where it is exact, SignedInfo's canonical
+    form depends only on those namespaces and its DigestValue.
     """
-    if slot.nsmap.get(None) == DS:
-        return False
+    namespaces = slot.nsmap
+    if namespaces.get(None) == DS:
+        return None
     element: etree._Element | None = slot
     while element is not None:
         for name in element.attrib:
             if name.startswith(_XML_ATTRIBUTE):
-                return False
+                return None
         element = element.getparent()
-    return True
+    return frozenset(namespaces.items())
 
 
 def canonicalize(

@@ -166,17 +166,17 @@ def write_line(
     the reference value of a free line), transport data (1004), discounts and charges, taxes,
     item and unit value. Exactly what :func:`build_line` writes."""
     if transport is None:
-        key = _plain_shape(kind, line, currency)
+        key = plain_shape(kind, line, currency)
         if key is not None:
             return _paste_plain(parent, key, number, line, currency, path)
     return build_line(parent, kind, number, line, currency, path, transport)
 
 
-_PlainShape = tuple[LineKind, str, str, str | None, str, Decimal | None, bool]
-_PLAIN_LINES: dict[_PlainShape, Element] = {}
+PlainShape = tuple[LineKind, str, str, str | None, str, Decimal | None, bool]
+_PLAIN_LINES: dict[PlainShape, Element] = {}
 
 
-def _plain_shape(kind: LineKind, line: SaleLine, currency: str) -> _PlainShape | None:
+def plain_shape(kind: LineKind, line: SaleLine, currency: str) -> PlainShape | None:
     """The shape of a plain line (see the module notes), ``None`` for any other line and for a
     line missing an amount (:func:`build_line` then reports it)."""
     if (
@@ -210,7 +210,7 @@ def _plain_shape(kind: LineKind, line: SaleLine, currency: str) -> _PlainShape |
 
 
 def _paste_plain(
-    parent: Element, key: _PlainShape, number: int, line: SaleLine, currency: str, path: str
+    parent: Element, key: PlainShape, number: int, line: SaleLine, currency: str, path: str
 ) -> Element:
     """A plain line pasted from the template of its shape; every number and text that is not
     part of the shape is written here, in the places :func:`build_line` puts them."""
@@ -222,6 +222,13 @@ def _paste_plain(
             lambda: build_line(template_holder(), key[0], number, line, currency, path),
         )
     element = paste(parent, template)
+    fill_plain(element, key, number, line)
+    return element
+
+
+def fill_plain(element: Element, key: PlainShape, number: int, line: SaleLine) -> None:
+    """Write every number and text of a plain line that is not part of its shape into a copy of a
+    line of that shape, in the places :func:`build_line` puts them."""
     element[0].text = str(number)
     element[1].text = formats.quantity(line.cantidad)
     element[2].text = formats.amount(line.valor_venta)  # type: ignore[arg-type]
@@ -241,7 +248,6 @@ def _paste_plain(
     if key[6]:
         item[1][0].text = formats.clean(line.codigo)  # type: ignore[arg-type]
     element[at + 2][0].text = formats.unit_value(line.valor_unitario)  # type: ignore[arg-type]
-    return element
 
 
 def build_line(

@@ -25,10 +25,10 @@ def _template(shape: _Shape) -> Element:
     return block
 
 
-def monetary_total(parent: Element, tag: str, totals: SaleTotals, currency: str) -> Element:
+def monetary_values(totals: SaleTotals) -> list[tuple[str, Decimal]]:
     """Valor de venta, precio de venta, global discounts and charges (those outside the taxable
-    base), anticipos, rounding and the amount payable. Zero discounts, charges, anticipos and
-    rounding are left out."""
+    base), anticipos, rounding and the amount payable, by tag. Zero discounts, charges, anticipos
+    and rounding are left out."""
     values: list[tuple[str, Decimal]] = [
         (CBC.LineExtensionAmount, required(totals.valor_venta, "totals.valor_venta")),
         (CBC.TaxInclusiveAmount, required(totals.precio_venta, "totals.precio_venta")),
@@ -42,8 +42,19 @@ def monetary_total(parent: Element, tag: str, totals: SaleTotals, currency: str)
     if totals.redondeo:
         values.append((CBC.PayableRoundingAmount, totals.redondeo))
     values.append((CBC.PayableAmount, required(totals.importe_total, "totals.importe_total")))
+    return values
+
+
+def monetary_total(parent: Element, tag: str, totals: SaleTotals, currency: str) -> Element:
+    """The block of :func:`monetary_values`."""
+    values = monetary_values(totals)
     shape = (tag, currency, tuple(name for name, _ in values))
     block = paste(parent, remembered(_BLOCKS, shape, lambda: _template(shape)))
+    fill_monetary_total(block, values)
+    return block
+
+
+def fill_monetary_total(block: Element, values: list[tuple[str, Decimal]]) -> None:
+    """Write the amounts into a copy of a block :func:`monetary_total` wrote with the same tags."""
     for element, (_, value) in zip(block, values, strict=True):
         element.text = formats.amount(value)
-    return block

@@ -119,8 +119,9 @@ def build_customer(parent: Element, buyer: Customer) -> Element:
     return block
 
 
-def _issuer_templates(issuer: Company) -> tuple[Element, Element]:
-    key = (
+def issuer_key(issuer: Company) -> tuple[object, ...]:
+    """What the issuer's blocks are written from: issuers with equal keys get equal blocks."""
+    return (
         issuer.ruc,
         issuer.razon_social,
         issuer.nombre_comercial,
@@ -128,6 +129,22 @@ def _issuer_templates(issuer: Company) -> tuple[Element, Element]:
         issuer.telefono,
         _address_key(issuer.address),
     )
+
+
+def customer_key(buyer: Customer) -> tuple[object, ...]:
+    """What the customer's block is written from: customers with equal keys get equal blocks."""
+    return (
+        buyer.tipo_documento,
+        buyer.numero_documento,
+        buyer.razon_social,
+        buyer.email,
+        buyer.telefono,
+        _address_key(buyer.address),
+    )
+
+
+def _issuer_templates(issuer: Company) -> tuple[Element, Element]:
+    key = issuer_key(issuer)
 
     def build() -> tuple[Element, Element]:
         holder = template_holder()
@@ -148,12 +165,12 @@ def supplier(parent: Element, issuer: Company) -> Element:
 
 def customer(parent: Element, buyer: Customer) -> Element:
     """The customer's ``cac:AccountingCustomerParty`` (see :func:`build_customer`)."""
-    key = (
-        buyer.tipo_documento,
-        buyer.numero_documento,
-        buyer.razon_social,
-        buyer.email,
-        buyer.telefono,
-        _address_key(buyer.address),
-    )
-    return paste(parent, remembered(_CUSTOMERS, key, lambda: build_customer(template_holder(), buyer)))
+    block = customer_block(buyer)
+    parent.append(block)
+    return block
+
+
+def customer_block(buyer: Customer) -> Element:
+    """:func:`customer`'s block, not yet placed in a document."""
+    key = customer_key(buyer)
+    return remembered(_CUSTOMERS, key, lambda: build_customer(template_holder(), buyer)).__copy__()

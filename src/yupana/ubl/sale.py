@@ -24,6 +24,7 @@ SUNAT rules that shape what is written:
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Final, NamedTuple
 
@@ -34,7 +35,7 @@ from yupana.domain.sale import BOLETA, FACTURA, NOTA_CREDITO, NOTA_DEBITO, SaleD
 from yupana.ubl import allowances, code_lists, formats, party, payment, references
 from yupana.ubl.code_lists import Attributes
 from yupana.ubl.lines import CREDIT_NOTE_LINE, DEBIT_NOTE_LINE, INVOICE_LINE, LineKind, write_line
-from yupana.ubl.monetary import monetary_total
+from yupana.ubl.monetary import fill_monetary_total, monetary_total, monetary_values
 from yupana.ubl.namespaces import (
     CAC,
     CBC,
@@ -47,7 +48,7 @@ from yupana.ubl.namespaces import (
     nsmap,
 )
 from yupana.ubl.nodes import Element, code, fill, has_text, remembered, sub, text
-from yupana.ubl.taxes import document_tax_total
+from yupana.ubl.taxes import Subtotal, document_subtotals, document_tax_total, fill_document_tax_total
 
 DETRACCION_TRANSPORTE_CARGA: Final = "1004"
 PEN: Final = "PEN"
@@ -105,15 +106,9 @@ def _root(family: _Family) -> Element:
     return root
 
 
-def _start(doc: SaleDocument, family: _Family) -> Element:
-    """The document element and its header (number, dates, type, notes, currency, line count).
-
-    The header's shape repeats from document to document, so it is pasted from a template of its
-    shape, written once by :func:`_header`, and only its number, dates, notes and line count are
-    written here, in the places :func:`_header` puts them."""
+def _header_shape(doc: SaleDocument, family: _Family, observaciones: list[str]) -> _HeaderShape:
     invoice = family is _INVOICE
-    observaciones = [value for value in doc.observaciones if has_text(value)]
-    shape: _HeaderShape = (
+    return (
         family.root,
         doc.tipo_documento if invoice else None,
         doc.tipo_operacion if invoice else None,
@@ -123,10 +118,25 @@ def _start(doc: SaleDocument, family: _Family) -> Element:
         tuple(legend.codigo for legend in doc.legends),
         len(observaciones),
     )
+
+
+def _start(doc: SaleDocument, family: _Family, shape: _HeaderShape, observaciones: list[str]) -> Element:
+    """The document element and its header (number, dates, type, notes, currency, line count).
+
+    The header's shape repeats from document to document, so it is pasted from a template of its
+    shape, written once by :func:`_header`, and only its number, dates, notes and line count are
+    written, by :func:`_fill_header`."""
     template = _HEADERS.get(shape)
     if template is None:
         template = remembered(_HEADERS, shape, lambda: _header(_root(family), doc, family), 256)
     root = template.__copy__()
+    _fill_header(root, doc, family is _INVOICE, observaciones)
+    return root
+
+
+def _fill_header(root: Element, doc: SaleDocument, invoice: bool, observaciones: list[str]) -> None:
+    """Write the header's number, dates, notes and line count in the places :func:`_header` puts
+    them, into a copy of a document of the same header shape."""
     children = root.iterchildren()
     for _ in range(3):  # UBLExtensions, UBLVersionID, CustomizationID
         next(children)
@@ -144,7 +154,6 @@ def _start(doc: SaleDocument, family: _Family) -> Element:
         next(children).text = formats.clean(observacion)
     next(children)  # DocumentCurrencyCode
     next(children).text = str(len(doc.lines))
-    return root
 
 
 def _header(root: Element, doc: SaleDocument, family: _Family) -> Element:
@@ -234,7 +243,37 @@ def build_sale(doc: SaleDocument, *, forma_pago_en_boleta: bool = False) -> Elem
         )
     if family is _CREDIT_NOTE and doc.anticipos:
         raise InvalidDocument.single("a nota de crédito cannot carry anticipos", "anticipos")
-    root = _start(doc, family)
+    observaciones = [value for value in doc.observaciones if has_text(value)]
+    header = _header_shape(doc, family, observaciones)
+    plain = _plain_head(doc, family, forma_pago_en_boleta, header)
+    template = _HEADS.get(plain.shape) if plain is not None else None
+    if template is not None and plain is not None:
+        root = _fill_head(template.__copy__(), doc, plain, observaciones)
+    else:
+        root = _head(doc, family, forma_pago_en_boleta, header, observaciones)
+        if plain is not None and root[plain.customer_at].tag == CAC.AccountingCustomerParty:
+            skeleton = root.__copy__()
+            del skeleton[plain.customer_at]
+            remembered(_HEADS, plain.shape, lambda: skeleton, 256)
+    transport = None
+    if doc.detraccion is not None and doc.tipo_operacion == DETRACCION_TRANSPORTE_CARGA:
+        transport = doc.detraccion.transporte
+    line_kind = family.line
+    currency = doc.moneda
+    for index, line in enumerate(doc.lines):
+        write_line(root, line_kind, index + 1, line, currency, f"lines[{index}]", transport)
+    return root
+
+
+def _head(
+    doc: SaleDocument,
+    family: _Family,
+    forma_pago_en_boleta: bool,
+    header: _HeaderShape,
+    observaciones: list[str],
+) -> Element:
+    """The document without its lines, block by block."""
+    root = _start(doc, family, header, observaciones)
     _references(root, doc, family)
     party.signature(root, doc.issuer)
     party.supplier(root, doc.issuer)
@@ -255,11 +294,73 @@ def build_sale(doc: SaleDocument, *, forma_pago_en_boleta: bool = False) -> Elem
         _exchange_rate(root, doc)
     document_tax_total(root, doc.totals, doc.moneda)
     monetary_total(root, family.monetary, doc.totals, doc.moneda)
-    transport = None
-    if doc.detraccion is not None and doc.tipo_operacion == DETRACCION_TRANSPORTE_CARGA:
-        transport = doc.detraccion.transporte
-    line_kind = family.line
-    currency = doc.moneda
-    for index, line in enumerate(doc.lines):
-        write_line(root, line_kind, index + 1, line, currency, f"lines[{index}]", transport)
+    return root
+
+
+class _PlainHead(NamedTuple):
+    """A factura or boleta whose blocks before the lines are the header, the parties, at most a
+    forma de pago ``Contado`` and the totals. Its shape (header shape, issuer, forma de pago,
+    tributos and amounts present) fixes every element of those blocks but the customer's and every
+    text but the amounts and the header's numbers, dates and notes."""
+
+    shape: tuple[object, ...]
+    customer_at: int
+    subtotals: list[Subtotal]
+    amounts: list[tuple[str, Decimal]]
+
+
+_HEADS: dict[tuple[object, ...], Element] = {}
+
+
+def _plain_head(
+    doc: SaleDocument, family: _Family, forma_pago_en_boleta: bool, header: _HeaderShape
+) -> _PlainHead | None:
+    """The plain head of ``doc`` (see :class:`_PlainHead`), ``None`` for any other document and for
+    a document missing an amount (:func:`_head` then reports it)."""
+    totals = doc.totals
+    if (
+        family is not _INVOICE
+        or doc.anticipos
+        or doc.allowances
+        or doc.guias
+        or doc.related
+        or doc.detraccion is not None
+        or doc.percepcion is not None
+        or doc.retencion is not None
+        or has_text(doc.orden_compra)
+        or (doc.tipo_cambio is not None and doc.moneda != PEN)
+        or totals.total_impuestos is None
+        or totals.valor_venta is None
+        or totals.precio_venta is None
+        or totals.importe_total is None
+    ):
+        return None
+    forma = None
+    terms = doc.payment
+    if terms is not None and (doc.tipo_documento != BOLETA or forma_pago_en_boleta):
+        if terms.forma == payment.CREDITO:
+            return None
+        forma = terms.forma
+    subtotals = document_subtotals(totals)
+    amounts = monetary_values(totals)
+    shape = (
+        header,
+        party.issuer_key(doc.issuer),
+        forma,
+        tuple((scheme, base is not None) for scheme, base, _ in subtotals),
+        tuple(tag for tag, _ in amounts),
+    )
+    # UBLExtensions, UBLVersionID, CustomizationID, ID, IssueDate, [IssueTime], [DueDate],
+    # InvoiceTypeCode, the notes, DocumentCurrencyCode, LineCountNumeric, Signature, the supplier.
+    customer_at = 10 + header[4] + header[5] + len(header[6]) + header[7]
+    return _PlainHead(shape, customer_at, subtotals, amounts)
+
+
+def _fill_head(root: Element, doc: SaleDocument, plain: _PlainHead, observaciones: list[str]) -> Element:
+    """A copy of the head of a document of the same plain shape, made this document's: its
+    header's values, its customer and its amounts, where :func:`_head` writes them."""
+    _fill_header(root, doc, True, observaciones)
+    root.insert(plain.customer_at, party.customer_block(doc.customer))
+    fill_document_tax_total(root[-2], doc.totals.total_impuestos, plain.subtotals)  # type: ignore[arg-type]
+    fill_monetary_total(root[-1], plain.amounts)
     return root

@@ -95,13 +95,16 @@ def _subtotal(
     return subtotal
 
 
-def document_tax_total(parent: Element, totals: SaleTotals, currency: str) -> Element:
-    """The document's ``cac:TaxTotal``: one subtotal per tributo or kind of operation present.
+Subtotal = tuple[TaxScheme, Decimal | None, Decimal]
+
+
+def document_subtotals(totals: SaleTotals) -> list[Subtotal]:
+    """The subtotals of the document's ``cac:TaxTotal``: tributo, taxable amount (none for ICBPER)
+    and tax, one per tributo or kind of operation present.
 
     A subtotal is written when its base or its tax is not zero; a document whose every base is
     zero (a note that only corrects dates, say) still gets the first base it declares.
     """
-    block = _tax_total(parent, required(totals.total_impuestos, "totals.total_impuestos"), currency)
     candidates: tuple[tuple[TaxScheme, Decimal | None, Decimal | None], ...] = (
         (code_lists.IGV, totals.gravadas, totals.igv),
         (code_lists.IVAP, totals.ivap_base, totals.ivap),
@@ -111,20 +114,37 @@ def document_tax_total(parent: Element, totals: SaleTotals, currency: str) -> El
         (code_lists.EXONERADO, totals.exoneradas, None),
         (code_lists.INAFECTO, totals.inafectas, None),
     )
-    written = False
-    for scheme, base, tax in candidates:
-        if base is not None and (base or tax):
-            _subtotal(block, scheme, base, tax or ZERO, currency)
-            written = True
+    found: list[Subtotal] = [
+        (scheme, base, tax or ZERO) for scheme, base, tax in candidates if base is not None and (base or tax)
+    ]
     if totals.icbper:
-        _subtotal(block, code_lists.ICBPER, None, totals.icbper, currency)
-        written = True
-    if not written:
+        found.append((code_lists.ICBPER, None, totals.icbper))
+    if not found:
         for scheme, base, tax in candidates:
             if base is not None:
-                _subtotal(block, scheme, base, tax or ZERO, currency)
+                found.append((scheme, base, tax or ZERO))
                 break
+    return found
+
+
+def document_tax_total(parent: Element, totals: SaleTotals, currency: str) -> Element:
+    """The document's ``cac:TaxTotal`` with the subtotals of :func:`document_subtotals`."""
+    block = _tax_total(parent, required(totals.total_impuestos, "totals.total_impuestos"), currency)
+    for scheme, base, tax in document_subtotals(totals):
+        _subtotal(block, scheme, base, tax, currency)
     return block
+
+
+def fill_document_tax_total(block: Element, tax: Decimal, subtotals: list[Subtotal]) -> None:
+    """Write the amounts into a copy of a ``cac:TaxTotal`` that :func:`document_tax_total` wrote
+    with subtotals of the same tributos (``tax`` is the document's total of taxes)."""
+    block[0].text = formats.amount(tax)
+    for subtotal, (_, base, amount_of_tax) in zip(block[1:], subtotals, strict=True):
+        if base is not None:
+            subtotal[0].text = formats.amount(base)
+            subtotal[1].text = formats.amount(amount_of_tax)
+        else:
+            subtotal[0].text = formats.amount(amount_of_tax)
 
 
 def line_tax_total(parent: Element, line: SaleLine, currency: str, path: str) -> Element:

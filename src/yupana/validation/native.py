@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -58,6 +58,8 @@ SERIE_PATTERNS = {
 }
 CONTINGENCIA = re.compile(r"^\d{4}$")
 CORRELATIVO_MAX = 99_999_999
+# 10**-n for the decimals a number may carry.
+_PLACES = {places: Decimal(1).scaleb(-places) for places in range(11)}
 
 EXPORTACION = frozenset({"0200", "0201", "0202", "0203", "0204", "0205", "0206", "0207", "0208"})
 DETRACCION = frozenset({"1001", "1002", "1003", "1004"})
@@ -156,15 +158,12 @@ def _decimal_fits(value: Decimal | None, integers: int, decimals: int) -> bool:
     if value is None:
         return False
     try:
-        if not value.is_finite() or value <= 0:
+        if not value.is_finite() or value <= 0 or value.adjusted() >= integers:
             return False
-        sign, digits, exponent = value.normalize().as_tuple()
+        # Exact: with at most ``integers`` integer digits the result fits the context's precision.
+        return value.quantize(_PLACES[decimals], ROUND_DOWN) == value
     except (InvalidOperation, AttributeError):
         return False
-    assert isinstance(exponent, int)
-    fraction = max(0, -exponent)
-    whole = max(0, len(digits) + exponent)
-    return fraction <= decimals and whole <= integers
 
 
 def _zero_or_fits(value: Decimal, integers: int, decimals: int) -> bool:
