@@ -85,6 +85,7 @@ READERS = {
     "get_by_ticket",
     "reschedule",
     "claim_due",
+    "lines",
 }
 
 
@@ -137,6 +138,8 @@ def test_company_a_cannot_change_or_annotate_b_documents(factory, tenants):
             mine.events(foreign)
         with pytest.raises(LookupError):
             mine.reschedule(foreign, Schedule(attempts=9))
+        with pytest.raises(LookupError):
+            mine.lines(foreign)
         now = datetime.now(UTC)
         with pytest.raises(LookupError):
             mine.claim_due(foreign, "01", now, now)

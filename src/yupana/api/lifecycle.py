@@ -17,7 +17,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
@@ -31,8 +30,8 @@ from yupana.service.lifecycle import BATCH_TYPES, goes_in_summary
 from yupana.service.summaries import CreatedBatch
 from yupana.service.voiding import VoidItem
 from yupana.store.database import session_scope
-from yupana.store.models import BatchLine, Company, Document, DocumentState
-from yupana.store.repositories import DocumentRepository, TokenIdentity
+from yupana.store.models import Document, DocumentState
+from yupana.store.repositories import CompanyRepository, DocumentRepository, TokenIdentity
 
 Identity = Annotated[TokenIdentity, Depends(current_company)]
 
@@ -101,12 +100,7 @@ def router() -> APIRouter:
         if batch.tipo_documento not in BATCH_TYPES:
             raise ApiError.single(404, f"{external_id} is not a summary or a voiding", "external_id")
         with session_scope(_services(request).stores.sessions, write=False) as session:
-            rows = session.execute(
-                select(BatchLine, Document)
-                .join(Document, Document.id == BatchLine.document_id)
-                .where(BatchLine.batch_id == batch.id, Document.company_id == identity.company_id)
-                .order_by(BatchLine.line_number)
-            ).all()
+            rows = DocumentRepository(session, identity.company_id).lines(batch)
             data = [
                 {
                     "line": line.line_number,
@@ -130,7 +124,7 @@ def router() -> APIRouter:
                 "external_id",
             )
         with session_scope(services.stores.sessions, write=False) as session:
-            company = session.get(Company, identity.company_id)
+            company = CompanyRepository(session, services.stores.secrets).get(identity.company_id)
             individually = bool(company and company.boletas_individually)
         if goes_in_summary(document.tipo_documento, document.serie, individually):
             raise ApiError.single(

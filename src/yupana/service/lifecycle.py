@@ -40,14 +40,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from yupana.service.company_sunat import SunatAccess, Unreachable
 from yupana.service.retry_schedule import PollSchedule, RetrySchedule
 from yupana.store.blobs import BlobStore
 from yupana.store.database import session_scope
-from yupana.store.models import BatchLine, Company, Document, DocumentState, utc_now
+from yupana.store.models import Company, Document, DocumentState, utc_now
 from yupana.store.repositories import DocumentRepository, Schedule, StateConflict
 from yupana.sunat.company_client import CompanyClient
 from yupana.sunat.endpoints import GRE_TYPES, SUMMARY_TYPES
@@ -456,12 +455,7 @@ class BatchOutcome:
 
     def apply(self, batch: Document, state: DocumentState, result: SunatResult) -> None:
         accepted = state in (DocumentState.ACEPTADO, DocumentState.OBSERVADO)
-        lines = self.session.execute(
-            select(BatchLine, Document)
-            .join(Document, Document.id == BatchLine.document_id)
-            .where(BatchLine.batch_id == batch.id)
-            .order_by(BatchLine.line_number)
-        ).all()
+        lines = self.documents.lines(batch)
         name = f"{batch.tipo_documento}-{batch.serie}-{batch.correlativo}"
         now = utc_now()
         for line, document in lines:

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from yupana.domain.problems import InvalidDocument
 from yupana.domain.sale import SaleDocument
 from yupana.store import numbering, outbox
-from yupana.store.models import Document, DocumentEvent, DocumentState, Establishment, utc_now
+from yupana.store.models import BatchLine, Document, DocumentEvent, DocumentState, Establishment, utc_now
 
 # SUNAT's wording for an explicit number already used by a document with other content.
 CODE_REGISTERED_WITH_OTHER_DATA = "1033"
@@ -446,6 +446,19 @@ class DocumentRepository:
             document.pdf_blob_key = pdf_blob_key
         self.session.flush()
         return document
+
+    def lines(self, batch: Document) -> list[tuple[BatchLine, Document]]:
+        """The documents an RC, RA or RR of the company carries, in line order."""
+        self._own(batch)
+        return [
+            (line, document)
+            for line, document in self.session.execute(
+                select(BatchLine, Document)
+                .join(Document, Document.id == BatchLine.document_id)
+                .where(BatchLine.batch_id == batch.id, Document.company_id == self.company_id)
+                .order_by(BatchLine.line_number)
+            ).all()
+        ]
 
     def events(self, document: Document | int) -> list[DocumentEvent]:
         """The audit trail of one of the company's documents, oldest first."""
