@@ -163,7 +163,7 @@ def router() -> APIRouter:
         if not document.xml_blob_key:
             raise ApiError.single(404, f"document {external_id} has no XML", "external_id")
         data = request.app.state.stores.blobs.get(document.xml_blob_key)
-        name = f"{identity.ruc}-{document.tipo_documento}-{document.number}.xml"
+        name = f"{document.file_stem(identity.ruc)}.xml"
         return Response(
             data,
             media_type="application/xml",
@@ -178,7 +178,7 @@ def router() -> APIRouter:
                 404, f"document {external_id} has no CDR yet (state {document.state})", "external_id"
             )
         data = request.app.state.stores.blobs.get(document.cdr_blob_key)
-        name = f"R-{identity.ruc}-{document.tipo_documento}-{document.number}.zip"
+        name = f"R-{document.file_stem(identity.ruc)}.zip"
         return Response(
             data,
             media_type="application/zip",

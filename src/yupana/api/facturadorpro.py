@@ -98,7 +98,7 @@ def store_answer(request: Request, ruc: str, document: Document) -> dict[str, An
         "success": True,
         "data": {
             "number": f"{document.serie}-{document.correlativo}",
-            "filename": f"{ruc}-{document.tipo_documento}-{document.serie}-{document.correlativo}",
+            "filename": document.file_stem(ruc),
             "external_id": str(document.external_id),
             "state_type_id": document.state,
             "state_type_description": DocumentState(document.state).description,
@@ -185,13 +185,17 @@ async def _download(request: Request, kind: str, external_id: str) -> Response:
         raise ApiError.single(
             404, f"No se encontró el documento con código externo {external_id}.", "external_id"
         )
+    return await stored_file(request, identity.ruc, document, kind, f"the document {external_id}")
+
+
+async def stored_file(request: Request, ruc: str, document: Document, kind: str, what: str) -> Response:
+    """A stored document's signed XML or CDR (``kind`` "xml" or "cdr") as a download named as
+    SUNAT names it; 404 naming ``what`` when the document has no such file yet."""
     key = document.xml_blob_key if kind == "xml" else document.cdr_blob_key
     if not key:
-        raise ApiError.single(
-            404, f"the document {external_id} has no {kind.upper()} (state {document.state})", "external_id"
-        )
+        raise ApiError.single(404, f"{what} has no {kind.upper()} (state {document.state})", "external_id")
     data = await run_in_threadpool(request.app.state.stores.blobs.get, key)
-    stem = f"{identity.ruc}-{document.tipo_documento}-{document.serie}-{document.correlativo}"
+    stem = document.file_stem(ruc)
     name = f"{stem}.xml" if kind == "xml" else f"R-{stem}.zip"
     return Response(
         data,

@@ -67,14 +67,10 @@ def typed_body(body: object, tipo: str) -> object:
     return body
 
 
-def _stem(ruc: str, document: Document) -> str:
-    return f"{ruc}-{document.tipo_documento}-{document.serie}-{document.correlativo}"
-
-
 def _data(ruc: str, document: Document) -> dict[str, Any]:
     return {
         "number": f"{document.serie}-{document.correlativo}",
-        "filename": _stem(ruc, document),
+        "filename": document.file_stem(ruc),
         "external_id": str(document.external_id),
     }
 

@@ -38,6 +38,7 @@ from yupana.api.facturadorpro import (
     download_link,
     number_to_letter,
     qr_image,
+    stored_file,
 )
 from yupana.api.idempotency import idempotent
 from yupana.domain.problems import InvalidDocument, Problem
@@ -138,10 +139,6 @@ def _money(value: Decimal | None) -> str:
     return f"{(value if value is not None else Decimal('0')):.2f}"
 
 
-def _filename(ruc: str, document: Document) -> str:
-    return f"{ruc}-{document.tipo_documento}-{document.serie}-{document.correlativo}"
-
-
 def _group(document: Document) -> str:
     """Facturador PRO's group: 01 facturas and their notes, 02 boletas and their notes."""
     return "02" if goes_in_summary(document.tipo_documento, document.serie) else "01"
@@ -199,14 +196,6 @@ def _reload(request: Request, company_id: int, document_id: int) -> Document | N
 
 
 # -- POST /api/documents/send -----------------------------------------------------------------
-def _send_now(request: Request, company_id: int, document_id: int) -> Document | None:
-    services = _services(request)
-    step = services.issuing.lifecycle.send(document_id, force=True)
-    if step is not None:
-        services.queue.schedule(step)
-    return _reload(request, company_id, document_id)
-
-
 async def _send(request: Request) -> Response:
     identity: TokenIdentity = await current_company(request)
     body = await _object_body(request)
@@ -221,14 +210,15 @@ async def _send(request: Request) -> Response:
     if _group(document) != "01":
         raise ApiError.single(422, NOT_SENDABLE.format(document.tipo_documento), "external_id")
     if document.state == DocumentState.REGISTRADO.value:
-        sent = await run_in_threadpool(_send_now, request, identity.company_id, document.id)
-        document = sent or document
+        document = await run_in_threadpool(
+            _services(request).issuing.send_now, identity.company_id, document.id
+        )
     return JSONResponse(
         {
             "success": True,
             "data": {
                 "number": document.number,
-                "filename": _filename(identity.ruc, document),
+                "filename": document.file_stem(identity.ruc),
                 "external_id": str(document.external_id),
                 "state_type_id": document.state,
                 "state_type_description": DocumentState(document.state).description,
@@ -308,7 +298,7 @@ async def _status(request: Request) -> Response:
             "success": True,
             "data": {
                 "number": document.number,
-                "filename": _filename(identity.ruc, document),
+                "filename": document.file_stem(identity.ruc),
                 "external_id": str(document.external_id),
                 "status_id": document.state,
                 "status": DocumentState(document.state).description,
@@ -363,7 +353,7 @@ def _list_row(request: Request, ruc: str, document: Document) -> dict[str, Any]:
         "document_type_id": document.tipo_documento,
         "document_type_description": TYPE_DESCRIPTIONS[document.tipo_documento],
         "external_id": str(document.external_id),
-        "filename": _filename(ruc, document),
+        "filename": document.file_stem(ruc),
         "has_xml": bool(links["xml"]),
         "has_pdf": False,
         "has_cdr": bool(links["cdr"]),
@@ -670,7 +660,7 @@ async def _batch_status(request: Request, kind: BatchKind) -> Response:
         {
             "success": True,
             "data": {
-                "filename": _filename(identity.ruc, document),
+                "filename": document.file_stem(identity.ruc),
                 "external_id": str(document.external_id),
                 "ticket": document.ticket,
                 "state_type_id": state.value,
@@ -693,21 +683,7 @@ async def _batch_download(request: Request, kind: BatchKind, file: str, external
     document = await run_in_threadpool(_find_batch, request, identity.company_id, kind, external_id, None)
     if document is None:
         raise ApiError.single(404, f"No se encontró el {kind.name} {external_id}.", "external_id")
-    key = document.xml_blob_key if file == "xml" else document.cdr_blob_key
-    if not key:
-        raise ApiError.single(
-            404,
-            f"the {kind.name} {external_id} has no {file.upper()} (state {document.state})",
-            "external_id",
-        )
-    data = await run_in_threadpool(request.app.state.stores.blobs.get, key)
-    stem = _filename(identity.ruc, document)
-    name = f"{stem}.xml" if file == "xml" else f"R-{stem}.zip"
-    return Response(
-        data,
-        media_type=DOWNLOAD_TYPES[file],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return await stored_file(request, identity.ruc, document, file, f"the {kind.name} {external_id}")
 
 
 def _add_batch_routes(api: APIRouter, batch: BatchKind, path: str) -> None:

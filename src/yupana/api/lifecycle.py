@@ -132,10 +132,8 @@ def router() -> APIRouter:
                 f"{document.number} goes to SUNAT in a resumen diario: POST /v1/summaries",
                 "external_id",
             )
-        step = await run_in_threadpool(services.issuing.lifecycle.send, document.id, force=True)
-        if step is not None:
-            services.queue.schedule(step)
-        return document_view(await run_in_threadpool(_find, request, identity, external_id))
+        sent = await run_in_threadpool(services.issuing.send_now, identity.company_id, document.id)
+        return document_view(sent)
 
     @api.post("/summaries", status_code=201, summary="The resumen diario of a date's boletas, now")
     async def summaries(request: Request, identity: Identity) -> JSONResponse:

@@ -44,7 +44,7 @@ from yupana.service.company_sunat import SunatAccess
 from yupana.service.families import RuleSettings
 from yupana.service.lifecycle import Action, Lifecycle, LifecycleOptions, Step, goes_in_summary
 from yupana.service.summary_lines import summary_line_json
-from yupana.store.blobs import BlobStore
+from yupana.store.blobs import BlobStore, document_xml_key
 from yupana.store.database import session_scope
 from yupana.store.models import Document, DocumentState, Establishment, utc_now
 from yupana.store.repositories import (
@@ -59,7 +59,6 @@ from yupana.store.repositories.documents import (
     MESSAGE_REGISTERED_WITH_OTHER_DATA,
 )
 from yupana.store.secrets import SecretBox
-from yupana.sunat.results import SunatResult
 from yupana.sunat.transport import HttpOptions
 
 log = logging.getLogger(__name__)
@@ -87,7 +86,6 @@ class IssueResult:
     document: Document
     created: bool
     warnings: list[Problem] = field(default_factory=list)
-    sunat: SunatResult | None = None
 
 
 def content_fingerprint(body: object) -> str:
@@ -137,10 +135,6 @@ def stored_summary(doc: IssuedDocument, **extra: Any) -> NewDocument:
         customer_nombre=party.razon_social,
         **extra,
     )
-
-
-def blob_prefix(ruc: str, tipo: str, serie: str, correlativo: int) -> str:
-    return f"{ruc}/{tipo}/{serie}-{correlativo}"
 
 
 class Issuing:
@@ -306,7 +300,7 @@ class Issuing:
             if not doc.correlativo:
                 doc.correlativo = documents.next_number(doc.tipo_documento, doc.serie)
             built: BuiltDocument = builder.build(doc, translate)
-            key = f"{blob_prefix(ruc, doc.tipo_documento, doc.serie, doc.correlativo)}.xml"
+            key = document_xml_key(ruc, doc.tipo_documento, doc.serie, doc.correlativo)
             written.append(self.blobs.put(key, built.xml))
             line = summary_line_json(doc) if goes_in_summary(doc.tipo_documento, doc.serie) else None
             stored = documents.insert(

@@ -214,7 +214,7 @@ class Lifecycle:
             company_id, rate = company.id, company.sunat_max_per_second or self.options.rate_per_second
             ruc = company.ruc
             retry_first = attempt > 1 and may_have_arrived(document.last_error)
-            stem = _stem(ruc, document)
+            stem = document.file_stem(ruc)
             tipo = document.tipo_documento
             xml_key = document.xml_blob_key
         client = self.access.client(company_id)
@@ -377,7 +377,7 @@ class Lifecycle:
         if claimed is None:
             return None
         document, company = claimed
-        company_id, stem, tipo = company.id, _stem(company.ruc, document), document.tipo_documento
+        company_id, stem, tipo = company.id, document.file_stem(company.ruc), document.tipo_documento
         xml_key = _xml_key(document)
         if tipo not in TICKET_TYPES:
             client = self.access.client(company_id)
@@ -439,10 +439,6 @@ class Lifecycle:
 def _xml_key(document: Document) -> str:
     """The signed XML's blob key (the CDR is stored beside it)."""
     return document.xml_blob_key or f"{document.company_id}/{document.external_id}.xml"
-
-
-def _stem(ruc: str, document: Document) -> str:
-    return f"{ruc}-{document.tipo_documento}-{document.serie}-{document.correlativo}"
 
 
 class BatchOutcome:

@@ -29,7 +29,7 @@ from yupana.domain.problems import InvalidDocument
 from yupana.domain.summary import DailySummary
 from yupana.service.company_builders import CompanyBuilders
 from yupana.service.summary_lines import summary_line_from_json
-from yupana.store.blobs import BlobStore
+from yupana.store.blobs import BlobStore, document_xml_key
 from yupana.store.database import session_scope
 from yupana.store.models import BatchLine, Company, Document, DocumentState, utc_now
 from yupana.store.repositories import (
@@ -76,10 +76,6 @@ class CreatedBatch:
     lines: int
 
 
-def batch_prefix(ruc: str, tipo: str, serie: str, correlativo: int) -> str:
-    return f"{ruc}/{tipo}/{serie}-{correlativo}"
-
-
 class BatchWriter:
     """Numbers, builds, signs and stores an RC, RA or RR and links its documents, in the caller's
     transaction (shared by summaries and voids)."""
@@ -115,7 +111,7 @@ class BatchWriter:
     ) -> CreatedBatch:
         """Build and store ``doc``; each line is (document, estado, motivo, the state it moves to)."""
         built = self.builders.get(self.companies, self.company).build(doc)
-        key = f"{batch_prefix(self.company.ruc, tipo, serie, correlativo)}.xml"
+        key = document_xml_key(self.company.ruc, tipo, serie, correlativo)
         self.written.append(self.blobs.put(key, built.xml))
         stored = self.documents.insert(
             NewDocument(

@@ -24,6 +24,11 @@ BLOB_FOLDER_NAME = "blobs"
 _SEGMENT = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]{0,199}")
 
 
+def document_xml_key(ruc: str, tipo: str, serie: str, correlativo: int) -> str:
+    """Where a document's signed XML is kept: ``RUC/TT/SERIE-NUMERO.xml`` (its CDR goes beside it)."""
+    return f"{ruc}/{tipo}/{serie}-{correlativo}.xml"
+
+
 class InvalidBlobKey(ValueError):
     """A key that is not a safe relative path."""
 

@@ -354,6 +354,11 @@ class Document(Base):
         """``F001-123``."""
         return f"{self.serie}-{self.correlativo}"
 
+    def file_stem(self, ruc: str) -> str:
+        """SUNAT's name of the document's files: ``RUC-TT-SERIE-NUMERO`` (``RUC-RC-YYYYMMDD-N``
+        for summaries and voidings, whose serie is their generation date)."""
+        return f"{ruc}-{self.tipo_documento}-{self.serie}-{self.correlativo}"
+
     def __repr__(self) -> str:
         return (
             f"Document(id={self.id!r}, company_id={self.company_id!r}, "
