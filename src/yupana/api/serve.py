@@ -22,23 +22,29 @@ from yupana.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def _free_port(host: str) -> int:
+def _free_port(host: str, avoid: int = 0) -> int:
+    """A port nobody listens on, other than ``avoid`` (the API's own port, not bound yet)."""
     with socket.socket() as sock:
         sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+        port = int(sock.getsockname()[1])
+        if port != avoid:
+            return port
+        with socket.socket() as other:  # ``sock`` still holds ``avoid``: the next one differs
+            other.bind((host, 0))
+            return int(other.getsockname()[1])
 
 
 class EmbeddedSimulator:
     """The SUNAT simulator served by a thread of this process (data under ``<data dir>/simulator``)."""
 
-    def __init__(self, settings: Settings, host: str = "127.0.0.1") -> None:
+    def __init__(self, settings: Settings, host: str = "127.0.0.1", *, avoid: int = 0) -> None:
         from yupana.simulator.app import create_app
         from yupana.simulator.config import SimulatorSettings
 
         simulator_settings = SimulatorSettings.from_env()
         if not os.environ.get("YUPANA_SIM_DATA"):
             simulator_settings = replace(simulator_settings, data_dir=settings.data_dir / "simulator")
-        self.port = settings.simulator_port or _free_port(host)
+        self.port = settings.simulator_port or _free_port(host, avoid)
         self.url = f"http://{host}:{self.port}"
         config = uvicorn.Config(
             create_app(simulator_settings), host=host, port=self.port, lifespan="off", log_level="warning"
@@ -125,7 +131,7 @@ def serve(settings: Settings, host: str, port: int, *, log_level: str = "info", 
         raise ValueError("workers must be at least 1")
     simulator = None
     if settings.simulator_url is None:
-        simulator = EmbeddedSimulator(settings)
+        simulator = EmbeddedSimulator(settings, avoid=port)
         url = simulator.start()
         settings = settings.model_copy(update={"simulator_url": url})
         log.warning("SUNAT simulator (embedded) on %s", url)
