@@ -71,7 +71,7 @@ class DocumentBuilder:
         family.finish(doc)
 
         root = family.write(doc)
-        digest, xml = self.signer.sign_serialized(root, SIGNATURE_ID)
+        digest, xml = self.signer.sign_serialized(root, SIGNATURE_ID, canonical_shape=True)
 
         checks = Problems()
         if self.xsd:

@@ -46,8 +46,9 @@ _RATE_PLACES: Final = Decimal("0.000001")  # CalculationRate is n(4,6)
 
 
 def nsmap(default: str) -> dict[str | None, str]:
-    """Namespace declarations of a UBL 2.0 root whose own namespace is ``default``."""
-    return {None: default, "cac": CAC_NS, "cbc": CBC_NS, "ext": EXT_NS, "ds": DS_NS, "sac": SAC_NS}
+    """Namespace declarations of a UBL 2.0 root whose own namespace is ``default``, in C14N's
+    order (the default namespace, then by prefix)."""
+    return {None: default, "cac": CAC_NS, "cbc": CBC_NS, "ds": DS_NS, "ext": EXT_NS, "sac": SAC_NS}
 
 
 def document_root(namespace: str, local_name: str) -> Element:

@@ -47,11 +47,12 @@ SAC: Final = Namespace(SAC_NS)
 
 
 def nsmap(default: str) -> dict[str | None, str]:
-    """Namespace declarations for a document root whose own namespace is ``default``."""
+    """Namespace declarations for a document root whose own namespace is ``default``, in C14N's
+    order (the default namespace, then by prefix)."""
     return {
         None: default,
         "cac": CAC_NS,
         "cbc": CBC_NS,
-        "ext": EXT_NS,
         "ds": DS_NS,
+        "ext": EXT_NS,
     }

@@ -13,6 +13,10 @@ namespace for every new element), so :func:`code` and :func:`text` copy every le
 blocks whose shape repeats (a tax subtotal of one tributo and rate, the issuer's party, a plain
 document line) are templated the same way by their writers, and cost little more than one
 element. Templates are never modified once built.
+
+Every attributed element of a document comes from a template made here, with its attributes in
+C14N's order: together with namespaces declared on the root only, that puts documents in the
+*canonical shape* the signer relies on (:mod:`yupana.signing.canonical`).
 """
 
 from __future__ import annotations
@@ -63,7 +67,9 @@ def remembered(store: dict[K, V], key: K, build: Callable[[], V], limit: int = 1
 
 
 def _leaf(tag: str, attributes: Attributes) -> Element:
-    return sub(template_holder(), tag, dict(attributes))
+    # In C14N's order (no-namespace attributes by name), so that a document's plain serialization
+    # is its canonical form (see yupana.signing.canonical).
+    return sub(template_holder(), tag, dict(sorted(attributes)))
 
 
 def leaf(parent: Element, tag: str, attributes: Attributes = ()) -> Element:

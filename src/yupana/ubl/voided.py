@@ -32,9 +32,9 @@ NSMAP: Final[dict[str | None, str]] = {
     None: VOIDED_NS,
     "cac": CAC_NS,
     "cbc": CBC_NS,
+    "ds": DS_NS,
     "ext": EXT_NS,
     "sac": SAC_NS,
-    "ds": DS_NS,
 }
 UBL_VERSION: Final = "2.0"
 CUSTOMIZATION: Final = "1.0"
