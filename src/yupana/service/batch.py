@@ -60,8 +60,15 @@ def load_json(data: bytes) -> object:
 
 
 def build_file(
-    path: Path, dialect: Dialect, builder: DocumentBuilder, issuer: Company | None, out_dir: Path
+    path: Path,
+    dialect: Dialect,
+    builder: DocumentBuilder,
+    issuer: Company | None,
+    out_dir: Path,
+    prefix: str = "",
 ) -> BatchResult:
+    """Build the document of the JSON file ``path`` into ``out_dir``, its file named ``prefix`` +
+    its SUNAT file name."""
     result = BatchResult(str(path))
     try:
         raw = path.read_bytes()
@@ -96,7 +103,7 @@ def build_file(
             Problem(f"internal error while building the document ({type(exc).__name__})", "")
         )
         return result
-    target = out_dir / built.file_name
+    target = out_dir / f"{prefix}{built.file_name}"
     target.write_bytes(built.xml)
     result.file = str(target)
     result.hash = built.hash
@@ -116,10 +123,17 @@ def _start_worker() -> None:
     _worker = (dialect, make_builder(), issuer, out_dir)
 
 
-def _build_in_worker(path: Path) -> BatchResult:
+def _build_in_worker(item: tuple[int, Path]) -> BatchResult:
     assert _worker is not None
     dialect, builder, issuer, out_dir = _worker
-    return build_file(path, dialect, builder, issuer, out_dir)
+    position, path = item
+    return build_file(path, dialect, builder, issuer, out_dir, _staged(position))
+
+
+def _staged(position: int) -> str:
+    """The prefix of the name of the file staged for the input at ``position``: each input has its
+    own, so that two inputs naming one document never meet in the staging folder."""
+    return f"{position}-"
 
 
 def build_files(
@@ -140,8 +154,8 @@ def build_files(
     staging.mkdir(parents=True, exist_ok=True)
     produced: dict[str, str] = {}
     try:
-        for result in _build_all(paths, dialect, make_builder, issuer, staging, jobs):
-            _place(result, out_dir, produced)
+        for position, result in enumerate(_build_all(paths, dialect, make_builder, issuer, staging, jobs)):
+            _place(result, out_dir, produced, len(_staged(position)))
             yield result
     finally:
         for leftover in staging.iterdir():
@@ -160,20 +174,22 @@ def _build_all(
     global _pending
     if jobs <= 1 or len(paths) < 2 * jobs:
         builder = make_builder()
-        for path in paths:
-            yield build_file(path, dialect, builder, issuer, staging)
+        for position, path in enumerate(paths):
+            yield build_file(path, dialect, builder, issuer, staging, _staged(position))
         return
     _pending = (dialect, make_builder, issuer, staging)
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker) as pool:
-        yield from pool.imap(_build_in_worker, paths, chunksize=8)
+        yield from pool.imap(_build_in_worker, enumerate(paths), chunksize=8)
 
 
-def _place(result: BatchResult, out_dir: Path, produced: dict[str, str]) -> None:
+def _place(result: BatchResult, out_dir: Path, produced: dict[str, str], prefix: int) -> None:
+    """Move the staged file of ``result`` (its name ``prefix`` characters longer than the document's)
+    into ``out_dir``, unless an earlier input produced that name."""
     if result.file is None:
         return
     staged = Path(result.file)
-    name = staged.name
+    name = staged.name[prefix:]
     first = produced.get(name)
     if first is not None:
         staged.unlink()
