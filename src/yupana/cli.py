@@ -67,10 +67,11 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read --cert {args.cert}: {exc.strerror or exc}") from exc
     except CertificateError as exc:
         raise UsageError(f"--cert {args.cert}: {exc}") from exc
-    inputs = list(expand_inputs(Path(p) for p in args.inputs))
-    missing = [str(p) for p in inputs if not p.exists()]
+    given = [Path(p) for p in args.inputs]
+    missing = [str(p) for p in given if not p.exists()]
     if missing:
         raise UsageError(f"input not found: {', '.join(missing)}")
+    inputs = list(expand_inputs(given))
     out_dir = Path(args.out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,9 +48,16 @@ def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
     """Each path as given; a folder stands for the ``*.json`` files in it, in name order."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.suffix.lower() == ".json" and p.is_file())
+            with os.scandir(path) as entries:
+                names = sorted(entry.name for entry in entries if _is_json(entry.name) and entry.is_file())
+            yield from (path / name for name in names)
         else:
             yield path
+
+
+def _is_json(name: str) -> bool:
+    """Whether the suffix of the file ``name`` is ``.json`` (``.json`` alone is a name without one)."""
+    return len(name) > 5 and name[-5:].lower() == ".json"
 
 
 def load_json(data: bytes) -> object:
@@ -60,18 +66,13 @@ def load_json(data: bytes) -> object:
 
 
 def build_file(
-    path: Path,
-    dialect: Dialect,
-    builder: DocumentBuilder,
-    issuer: Company | None,
-    out_dir: Path,
-    prefix: str = "",
+    path: Path, dialect: Dialect, builder: DocumentBuilder, issuer: Company | None, prefix: str
 ) -> BatchResult:
-    """Build the document of the JSON file ``path`` into ``out_dir``, its file named ``prefix`` +
-    its SUNAT file name."""
+    """Build the document of the JSON file ``path`` into the file ``prefix`` + its SUNAT file name."""
     result = BatchResult(str(path))
     try:
-        raw = path.read_bytes()
+        with open(path, "rb", buffering=0) as source:
+            raw = source.read()
     except OSError as exc:
         result.errors.append(Problem(f"cannot read input: {exc.strerror or exc}", ""))
         return result
@@ -103,37 +104,56 @@ def build_file(
             Problem(f"internal error while building the document ({type(exc).__name__})", "")
         )
         return result
-    target = out_dir / f"{prefix}{built.file_name}"
-    target.write_bytes(built.xml)
-    result.file = str(target)
+    target = prefix + built.file_name
+    _write(target, built.xml)
+    result.file = target
     result.hash = built.hash
     result.warnings.extend(built.warnings)
     return result
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _write(path: str, data: bytes) -> None:
+    """``data`` as the whole content of the file ``path`` (straight to the file: no buffer)."""
+    fd = os.open(path, _CREATE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _folder(path: Path) -> str:
+    """The text that joined to a file name gives the path of that file in ``path``, as ``/`` does."""
+    return str(path / "_")[:-1]
+
+
+def _staged(staging: str, position: int) -> str:
+    """The prefix of the file staged for the input at ``position`` (``.yupana-build-1/7-``): each
+    input has its own, so that two inputs naming one document never meet in the staging folder."""
+    return f"{staging}{position}-"
+
+
 BuilderFactory = Callable[[], DocumentBuilder]
-_worker: tuple[Dialect, DocumentBuilder, Company | None, Path] | None = None
-_pending: tuple[Dialect, BuilderFactory, Company | None, Path] | None = None
+_worker: tuple[Dialect, DocumentBuilder, Company | None, str] | None = None
+_pending: tuple[Dialect, BuilderFactory, Company | None, str] | None = None
 
 
 def _start_worker() -> None:
     global _worker
     assert _pending is not None
-    dialect, make_builder, issuer, out_dir = _pending
-    _worker = (dialect, make_builder(), issuer, out_dir)
+    dialect, make_builder, issuer, staging = _pending
+    _worker = (dialect, make_builder(), issuer, staging)
 
 
 def _build_in_worker(item: tuple[int, Path]) -> BatchResult:
     assert _worker is not None
-    dialect, builder, issuer, out_dir = _worker
+    dialect, builder, issuer, staging = _worker
     position, path = item
-    return build_file(path, dialect, builder, issuer, out_dir, _staged(position))
-
-
-def _staged(position: int) -> str:
-    """The prefix of the name of the file staged for the input at ``position``: each input has its
-    own, so that two inputs naming one document never meet in the staging folder."""
-    return f"{position}-"
+    return build_file(path, dialect, builder, issuer, _staged(staging, position))
 
 
 def build_files(
@@ -152,10 +172,11 @@ def build_files(
     """
     staging = out_dir / f".yupana-build-{os.getpid()}"
     staging.mkdir(parents=True, exist_ok=True)
+    staged, placed = _folder(staging), _folder(out_dir)
     produced: dict[str, str] = {}
     try:
-        for position, result in enumerate(_build_all(paths, dialect, make_builder, issuer, staging, jobs)):
-            _place(result, out_dir, produced, len(_staged(position)))
+        for position, result in enumerate(_build_all(paths, dialect, make_builder, issuer, staged, jobs)):
+            _place(result, len(_staged(staged, position)), placed, produced)
             yield result
     finally:
         for leftover in staging.iterdir():
@@ -168,38 +189,42 @@ def _build_all(
     dialect: Dialect,
     make_builder: BuilderFactory,
     issuer: Company | None,
-    staging: Path,
+    staging: str,
     jobs: int,
 ) -> Iterator[BatchResult]:
     global _pending
     if jobs <= 1 or len(paths) < 2 * jobs:
         builder = make_builder()
         for position, path in enumerate(paths):
-            yield build_file(path, dialect, builder, issuer, staging, _staged(position))
+            yield build_file(path, dialect, builder, issuer, _staged(staging, position))
         return
+    import multiprocessing
+
     _pending = (dialect, make_builder, issuer, staging)
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker) as pool:
         yield from pool.imap(_build_in_worker, enumerate(paths), chunksize=8)
 
 
-def _place(result: BatchResult, out_dir: Path, produced: dict[str, str], prefix: int) -> None:
-    """Move the staged file of ``result`` (its name ``prefix`` characters longer than the document's)
-    into ``out_dir``, unless an earlier input produced that name."""
-    if result.file is None:
+def _place(result: BatchResult, staged_prefix: int, out_dir: str, produced: dict[str, str]) -> None:
+    """Move the staged file of ``result`` into ``out_dir``, unless an earlier input produced that name.
+
+    ``staged_prefix``: the length of the prefix (``_staged``) of the staged file's path.
+    """
+    staged = result.file
+    if staged is None:
         return
-    staged = Path(result.file)
-    name = staged.name[prefix:]
+    name = staged[staged_prefix:]
     first = produced.get(name)
     if first is not None:
-        staged.unlink()
+        os.unlink(staged)
         result.file = None
         result.hash = None
         result.errors.append(
             Problem(f"{first} of this run already produced {name}; SUNAT knows a document by that name", "")
         )
         return
-    target = out_dir / name
+    target = out_dir + name
     os.replace(staged, target)
     produced[name] = result.input
-    result.file = str(target)
+    result.file = target
