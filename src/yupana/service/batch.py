@@ -138,22 +138,25 @@ def _staged(staging: str, position: int) -> str:
 
 
 BuilderFactory = Callable[[], DocumentBuilder]
-_worker: tuple[Dialect, DocumentBuilder, Company | None, str] | None = None
-_pending: tuple[Dialect, BuilderFactory, Company | None, str] | None = None
+# What a worker process needs, set before the workers are forked: the inputs, the dialect, how to
+# make a builder, the issuer and the staging folder; each worker then makes its own builder.
+_job: tuple[list[Path], Dialect, BuilderFactory, Company | None, str] | None = None
+_worker: tuple[list[Path], Dialect, DocumentBuilder, Company | None, str] | None = None
 
 
 def _start_worker() -> None:
     global _worker
-    assert _pending is not None
-    dialect, make_builder, issuer, staging = _pending
-    _worker = (dialect, make_builder(), issuer, staging)
+    assert _job is not None
+    paths, dialect, make_builder, issuer, staging = _job
+    _worker = (paths, dialect, make_builder(), issuer, staging)
 
 
-def _build_in_worker(item: tuple[int, Path]) -> BatchResult:
+def _build_in_worker(bounds: tuple[int, int]) -> list[BatchResult]:
+    """The results of the inputs ``paths[start:stop]``: a worker is sent positions, not paths."""
     assert _worker is not None
-    dialect, builder, issuer, staging = _worker
-    position, path = item
-    return build_file(path, dialect, builder, issuer, _staged(staging, position))
+    paths, dialect, builder, issuer, staging = _worker
+    start, stop = bounds
+    return [build_file(paths[i], dialect, builder, issuer, _staged(staging, i)) for i in range(start, stop)]
 
 
 def build_files(
@@ -184,6 +187,11 @@ def build_files(
         staging.rmdir()
 
 
+# Inputs sent to a worker at a time: enough that sending them and their results back costs little,
+# few enough that the workers finish together.
+_CHUNK = 32
+
+
 def _build_all(
     paths: list[Path],
     dialect: Dialect,
@@ -192,7 +200,7 @@ def _build_all(
     staging: str,
     jobs: int,
 ) -> Iterator[BatchResult]:
-    global _pending
+    global _job
     if jobs <= 1 or len(paths) < 2 * jobs:
         builder = make_builder()
         for position, path in enumerate(paths):
@@ -200,10 +208,16 @@ def _build_all(
         return
     import multiprocessing
 
-    _pending = (dialect, make_builder, issuer, staging)
+    _job = (paths, dialect, make_builder, issuer, staging)
+    size = max(1, min(_CHUNK, len(paths) // (4 * jobs)))
+    chunks = [(start, min(start + size, len(paths))) for start in range(0, len(paths), size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker) as pool:
-        yield from pool.imap(_build_in_worker, enumerate(paths), chunksize=8)
+    try:
+        with context.Pool(jobs, initializer=_start_worker) as pool:
+            for results in pool.imap(_build_in_worker, chunks):
+                yield from results
+    finally:
+        _job = None
 
 
 def _place(result: BatchResult, staged_prefix: int, out_dir: str, produced: dict[str, str]) -> None:
