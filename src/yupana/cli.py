@@ -33,9 +33,9 @@ def _emit(record: dict[str, object]) -> None:
 
 
 def _rules_dir(value: str | None) -> Path | None:
-    from yupana.settings import get_settings
+    from yupana.command_settings import command_settings
 
-    rules = Path(value) if value else get_settings().sunat_rules
+    rules = Path(value) if value else command_settings().sunat_rules
     if rules is not None and not (rules / "sunat_archivos").is_dir():
         raise UsageError(f"SUNAT rules folder {rules} has no sunat_archivos/ inside")
     return rules
@@ -77,9 +77,9 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create --out {out_dir}: {exc.strerror or exc}") from exc
-    from yupana.settings import get_settings
+    from yupana.command_settings import command_settings
 
-    algorithm = args.algorithm or get_settings().signature_algorithm
+    algorithm = args.algorithm or command_settings().signature_algorithm
     from yupana.service.families import RuleSettings
 
     # Offline, SUNAT's send windows (2108, 1079, 2957...) are reported as warnings: the XML is
