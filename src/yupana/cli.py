@@ -28,8 +28,11 @@ class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)  # json.dumps would make one per line
+
+
 def _emit(record: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(_ENCODER.encode(record) + "\n")
 
 
 def _rules_dir(value: str | None) -> Path | None:

@@ -60,9 +60,13 @@ def _is_json(name: str) -> bool:
     return len(name) > 5 and name[-5:].lower() == ".json"
 
 
+_DECODER = json.JSONDecoder(parse_float=Decimal)  # json.loads would make one per call
+
+
 def load_json(data: bytes) -> object:
-    """JSON with every number as an exact ``Decimal`` (integers stay ``int``)."""
-    return json.loads(data, parse_float=Decimal)
+    """JSON with every number as an exact ``Decimal`` (integers stay ``int``), read from bytes as
+    ``json.loads`` reads them (UTF-8, UTF-16 or UTF-32)."""
+    return _DECODER.decode(data.decode(json.detect_encoding(data), "surrogatepass"))
 
 
 def build_file(
