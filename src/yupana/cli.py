@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,29 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)  # json.dumps would
 
 def _emit(record: dict[str, object]) -> None:
     sys.stdout.write(_ENCODER.encode(record) + "\n")
+
+
+class _Lines:
+    """Output lines of a long run, written in groups: when ``interval`` seconds have passed since
+    the last group, and at the end. One write per line would cost the command, and whatever reads
+    its output, a call (and a wake-up) per file."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.pending: list[str] = []
+        self.due = time.monotonic() + interval
+
+    def emit(self, record: dict[str, object]) -> None:
+        self.pending.append(_ENCODER.encode(record))
+        if time.monotonic() >= self.due:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            sys.stdout.write("\n".join(self.pending) + "\n")
+            sys.stdout.flush()
+            self.pending.clear()
+        self.due = time.monotonic() + self.interval
 
 
 def _rules_dir(value: str | None) -> Path | None:
@@ -99,10 +123,14 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     status = EXIT_OK
-    for result in build_files(inputs, reader, make_builder, issuer, out_dir, jobs):
-        _emit(result.as_dict())
-        if not result.ok:
-            status = EXIT_REJECTED
+    lines = _Lines()
+    try:
+        for result in build_files(inputs, reader, make_builder, issuer, out_dir, jobs):
+            lines.emit(result.as_dict())
+            if not result.ok:
+                status = EXIT_REJECTED
+    finally:
+        lines.flush()
     return status
 
 
