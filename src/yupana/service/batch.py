@@ -44,15 +44,16 @@ class BatchResult:
         }
 
 
-def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
-    """Each path as given; a folder stands for the ``*.json`` files in it, in name order."""
+def expand_inputs(paths: Iterable[Path]) -> Iterator[str]:
+    """Each path as given, as text; a folder stands for the ``*.json`` files in it, in name order."""
     for path in paths:
         if path.is_dir():
             with os.scandir(path) as entries:
                 names = sorted(entry.name for entry in entries if _is_json(entry.name) and entry.is_file())
-            yield from (path / name for name in names)
+            folder = _folder(path)
+            yield from (folder + name for name in names)
         else:
-            yield path
+            yield str(path)
 
 
 def _is_json(name: str) -> bool:
@@ -70,7 +71,7 @@ def load_json(data: bytes) -> object:
 
 
 def build_group(
-    paths: Sequence[Path],
+    paths: Sequence[str],
     first: int,
     dialect: Dialect,
     builder: DocumentBuilder,
@@ -99,9 +100,9 @@ def build_group(
 _Ready = tuple[object, PathTranslator] | None
 
 
-def _read(path: Path, dialect: Dialect, issuer: Company | None) -> tuple[BatchResult, _Ready]:
+def _read(path: str, dialect: Dialect, issuer: Company | None) -> tuple[BatchResult, _Ready]:
     """The input ``path`` read and parsed, or its result with the problems that stop it."""
-    result = BatchResult(str(path))
+    result = BatchResult(path)
     try:
         with open(path, "rb", buffering=0) as source:
             raw = source.read()
@@ -183,8 +184,8 @@ def _staged(staging: str, position: int) -> str:
 BuilderFactory = Callable[[], DocumentBuilder]
 # What a worker process needs, set before the workers are forked: the inputs, the dialect, how to
 # make a builder, the issuer and the staging folder; each worker then makes its own builder.
-_job: tuple[list[Path], Dialect, BuilderFactory, Company | None, str] | None = None
-_worker: tuple[list[Path], Dialect, DocumentBuilder, Company | None, str] | None = None
+_job: tuple[list[str], Dialect, BuilderFactory, Company | None, str] | None = None
+_worker: tuple[list[str], Dialect, DocumentBuilder, Company | None, str] | None = None
 
 
 def _start_worker() -> None:
@@ -203,7 +204,7 @@ def _build_in_worker(bounds: tuple[int, int]) -> list[BatchResult]:
 
 
 def build_files(
-    paths: list[Path],
+    paths: list[str],
     dialect: Dialect,
     make_builder: BuilderFactory,
     issuer: Company | None,
@@ -237,7 +238,7 @@ _GROUP = 32
 
 
 def _build_all(
-    paths: list[Path],
+    paths: list[str],
     dialect: Dialect,
     make_builder: BuilderFactory,
     issuer: Company | None,
