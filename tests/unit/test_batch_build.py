@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -76,3 +77,17 @@ def test_each_input_is_answered_at_the_stage_that_stops_it(
             f"building {src / '2.json'} failed",
             f"building {src / '4.json'} failed",
         ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_run_stopped_early_leaves_only_what_it_answered(tmp_path: Path, jobs: int) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(1, 2001):
+        (src / f"{n:04d}.json").write_text(json.dumps({"n": n}))
+    out = tmp_path / "out"
+    run = build_files(list(expand_inputs([src])), DIALECT, _Builder, None, out, jobs)
+    answered = [next(run) for _ in range(40)]
+    run.close()  # as when whatever reads the output goes away: the workers are still building
+    time.sleep(0.1)
+    assert sorted(p.name for p in out.iterdir()) == sorted(Path(r.file).name for r in answered if r.file)

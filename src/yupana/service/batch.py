@@ -221,11 +221,13 @@ def build_files(
     staging.mkdir(parents=True, exist_ok=True)
     staged, placed = _folder(staging), _folder(out_dir)
     produced: dict[str, str] = {}
+    results = _build_all(paths, dialect, make_builder, issuer, staged, jobs)
     try:
-        for position, result in enumerate(_build_all(paths, dialect, make_builder, issuer, staged, jobs)):
+        for position, result in enumerate(results):
             _place(result, len(_staged(staged, position)), placed, produced)
             yield result
     finally:
+        results.close()  # the workers stop before the staging folder is emptied
         for leftover in staging.iterdir():
             leftover.unlink()
         staging.rmdir()
