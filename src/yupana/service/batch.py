@@ -1,7 +1,9 @@
 """Building many sales documents from JSON files into a folder of signed XML files.
 
-With ``jobs > 1`` the files are shared among worker processes (forked, so each inherits the parsed
-settings and builds its own signer and validators); results come back in input order.
+Inputs are taken through the stages (read and parse, build and sign, write) in groups of up to
+``_GROUP``. With ``jobs > 1`` the groups are shared among worker processes (forked, so each inherits
+the parsed settings and the list of inputs, and builds its own signer and validators); results come
+back in input order.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -246,7 +248,7 @@ def _build_all(
     issuer: Company | None,
     staging: str,
     jobs: int,
-) -> Iterator[BatchResult]:
+) -> Generator[BatchResult, None, None]:
     global _job
     if jobs <= 1 or len(paths) < 2 * jobs:
         builder = make_builder()
