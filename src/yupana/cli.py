@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,14 +29,40 @@ class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)  # json.dumps would make one per line
+
+
 def _emit(record: dict[str, object]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(_ENCODER.encode(record) + "\n")
+
+
+class _Lines:
+    """Output lines of a long run, written in groups: when ``interval`` seconds have passed since
+    the last group, and at the end. One write per line would cost the command, and whatever reads
+    its output, a call (and a wake-up) per file."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.pending: list[str] = []
+        self.due = time.monotonic() + interval
+
+    def emit(self, record: dict[str, object]) -> None:
+        self.pending.append(_ENCODER.encode(record))
+        if time.monotonic() >= self.due:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            sys.stdout.write("\n".join(self.pending) + "\n")
+            sys.stdout.flush()
+            self.pending.clear()
+        self.due = time.monotonic() + self.interval
 
 
 def _rules_dir(value: str | None) -> Path | None:
-    from yupana.settings import get_settings
+    from yupana.command_settings import command_settings
 
-    rules = Path(value) if value else get_settings().sunat_rules
+    rules = Path(value) if value else command_settings().sunat_rules
     if rules is not None and not (rules / "sunat_archivos").is_dir():
         raise UsageError(f"SUNAT rules folder {rules} has no sunat_archivos/ inside")
     return rules
@@ -67,18 +94,19 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read --cert {args.cert}: {exc.strerror or exc}") from exc
     except CertificateError as exc:
         raise UsageError(f"--cert {args.cert}: {exc}") from exc
-    inputs = list(expand_inputs(Path(p) for p in args.inputs))
-    missing = [str(p) for p in inputs if not p.exists()]
+    given = [Path(p) for p in args.inputs]
+    missing = [str(p) for p in given if not p.exists()]
     if missing:
         raise UsageError(f"input not found: {', '.join(missing)}")
+    inputs = list(expand_inputs(given))
     out_dir = Path(args.out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create --out {out_dir}: {exc.strerror or exc}") from exc
-    from yupana.settings import get_settings
+    from yupana.command_settings import command_settings
 
-    algorithm = args.algorithm or get_settings().signature_algorithm
+    algorithm = args.algorithm or command_settings().signature_algorithm
     from yupana.service.families import RuleSettings
 
     # Offline, SUNAT's send windows (2108, 1079, 2957...) are reported as warnings: the XML is
@@ -95,10 +123,14 @@ def cmd_xml_build(args: argparse.Namespace) -> int:
 
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     status = EXIT_OK
-    for result in build_files(inputs, reader, make_builder, issuer, out_dir, jobs):
-        _emit(result.as_dict())
-        if not result.ok:
-            status = EXIT_REJECTED
+    lines = _Lines()
+    try:
+        for result in build_files(inputs, reader, make_builder, issuer, out_dir, jobs):
+            lines.emit(result.as_dict())
+            if not result.ok:
+                status = EXIT_REJECTED
+    finally:
+        lines.flush()
     return status
 
 

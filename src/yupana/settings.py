@@ -11,15 +11,17 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from yupana.command_settings import DEFAULTS, PREFIX
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="YUPANA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
 
     # Folder that contains SUNAT's SFS ``sunat_archivos/`` tree. When set, every document is also
     # checked with SUNAT's own validation stylesheets (needs the ``sunat-xsl`` extra).
-    sunat_rules: Path | None = None
+    sunat_rules: Path | None = DEFAULTS.sunat_rules
     # Signature algorithm of issued documents: "rsa-sha1" (as in SUNAT's XML guides) or "rsa-sha256".
-    signature_algorithm: str = "rsa-sha1"
+    signature_algorithm: str = DEFAULTS.signature_algorithm
     data_dir: Path = Path("data")
     # Database URL (sqlite:///… or postgresql://…); unset: the SQLite file yupana.db in data_dir.
     # Kept out of repr: a URL may carry a password.

@@ -225,3 +225,34 @@ def test_facturadorpro_summary_bodies_need_the_server(tmp_path: Path, pfx: Path)
     )  # fmt: skip
     assert proc.returncode == 1
     assert "only the server" in lines(proc)[0]["errors"][0]["message"]
+
+
+def test_workers_keep_the_input_order_and_the_first_of_two_names(tmp_path: Path, pfx: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    body = json.loads((ROOT / "examples" / "documents" / "factura-minima.json").read_text())
+    for number in range(1, 21):
+        (src / f"f{number:02d}.json").write_text(json.dumps(body | {"correlativo": number}))
+    twin = body | {"correlativo": 5, "lines": [body["lines"][0] | {"valor_unitario": "200.00"}]}
+    (src / "f05b.json").write_text(json.dumps(twin))
+    (src / "f10b.json").write_text("{")
+    runs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out-{jobs}"
+        proc = yupana(
+            "xml", "build", "--issuer", str(ISSUER), "--cert", str(pfx), "--cert-password", "secret",
+            "--jobs", jobs, "--out", str(out), str(src),
+        )  # fmt: skip
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        results = lines(proc)
+        assert [r["input"] for r in results] == [str(p) for p in sorted(src.iterdir())]
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            Path(r["file"]).name for r in results if r["file"]
+        )
+        runs[jobs] = [r | {"file": r["file"] and Path(r["file"]).name} for r in results]
+    assert runs["2"] == runs["1"]
+    by_input = {Path(r["input"]).name: r for r in runs["2"]}
+    assert by_input["f05b.json"]["file"] is None
+    assert "f05.json of this run already produced" in by_input["f05b.json"]["errors"][0]["message"]
+    assert "malformed JSON" in by_input["f10b.json"]["errors"][0]["message"]
+    assert sum(1 for r in runs["2"] if r["errors"] == []) == 20
