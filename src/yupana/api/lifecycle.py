@@ -31,6 +31,7 @@ from yupana.service.summaries import CreatedBatch
 from yupana.service.voiding import VoidItem
 from yupana.store.database import session_scope
 from yupana.store.models import Document, DocumentState
+from yupana.store.outbox import event_view
 from yupana.store.repositories import CompanyRepository, DocumentRepository, TokenIdentity
 
 Identity = Annotated[TokenIdentity, Depends(current_company)]
@@ -80,18 +81,7 @@ def router() -> APIRouter:
         document = _find(request, identity, external_id)
         with session_scope(_services(request).stores.sessions, write=False) as session:
             trail = DocumentRepository(session, identity.company_id).events(document.id)
-            data = [
-                {
-                    "id": event.id,
-                    "at": event.at.isoformat(),
-                    "from_state": event.from_state,
-                    "to_state": event.to_state,
-                    "state_description": DocumentState(event.to_state).description,
-                    "sunat_code": event.sunat_code,
-                    "message": event.message,
-                }
-                for event in trail
-            ]
+            data = [event_view(event) for event in trail]
         return {"external_id": external_id, "data": data}
 
     @api.get("/documents/{external_id}/lines", summary="The documents an RC, RA or RR reports")

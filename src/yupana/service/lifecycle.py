@@ -151,9 +151,13 @@ class Lifecycle:
         self.limiter = RateLimiter()
 
     # -- reading ------------------------------------------------------------------------------
-    def _load(self, session: Session, document_id: int) -> tuple[Document, Company] | None:
+    def _load(
+        self, session: Session, document_id: int, state: DocumentState | None = None
+    ) -> tuple[Document, Company] | None:
+        """The document and its company; None when either is gone or the document is not in
+        ``state`` (when given)."""
         document = session.get(Document, document_id)
-        if document is None:
+        if document is None or (state is not None and document.state != state.value):
             return None
         company = session.get(Company, document.company_id)
         if company is None:
@@ -187,12 +191,10 @@ class Lifecycle:
         """Send the document if it is in 01 and due (``force``: due now whatever its schedule)."""
         now = utc_now()
         with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
+            loaded = self._load(session, document_id, DocumentState.REGISTRADO)
             if loaded is None:
                 return None
             document, company = loaded
-            if document.state != DocumentState.REGISTRADO.value:
-                return None
             if goes_in_summary(document.tipo_documento, document.serie, company.boletas_individually):
                 return None
             if not force and (document.next_attempt_at is None or document.next_attempt_at > now):
@@ -297,11 +299,11 @@ class Lifecycle:
         next attempt is due, holding it for ``lease`` seconds; None when not due or taken."""
         now = utc_now()
         with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
+            loaded = self._load(session, document_id, DocumentState.ENVIADO)
             if loaded is None:
                 return None
             document, company = loaded
-            if document.state != DocumentState.ENVIADO.value or bool(document.ticket) != with_ticket:
+            if bool(document.ticket) != with_ticket:
                 return None
             lease = now + timedelta(seconds=self.options.lease)
             if not DocumentRepository(session, company.id).claim_due(document, document.state, now, lease):
@@ -410,13 +412,11 @@ class Lifecycle:
             cdr_key = self.blobs.put(f"{xml_key.rsplit('.', 1)[0]}-cdr.zip", result.cdr_zip)
         message = result.description if note is None else f"{result.description} ({note})"
         with session_scope(self.sessions) as session:
-            loaded = self._load(session, document_id)
+            loaded = self._load(session, document_id, DocumentState.ENVIADO)
             if loaded is None:
-                return None
+                return None  # gone, or another worker recorded it first
             document, company = loaded
             documents = DocumentRepository(session, company.id)
-            if document.state != DocumentState.ENVIADO.value:
-                return None  # another worker recorded it first
             if cdr_key is not None:
                 documents.set_files(document, cdr_blob_key=cdr_key)
             if result.qr_url:

@@ -17,17 +17,26 @@ from yupana.store.models import Document, DocumentEvent, DocumentState, Webhook,
 EVENT_TYPE = "document.state_changed"
 
 
-def event_payload(document: Document, event: DocumentEvent) -> dict[str, Any]:
-    """What a webhook receives about one state change."""
+def event_view(event: DocumentEvent) -> dict[str, Any]:
+    """One state change as the API's audit trail and the webhooks show it."""
     return {
-        "type": EVENT_TYPE,
-        "event_id": event.id,
+        "id": event.id,
         "at": event.at.isoformat(),
         "from_state": event.from_state,
         "to_state": event.to_state,
         "state_description": DocumentState(event.to_state).description,
         "sunat_code": event.sunat_code,
         "message": event.message,
+    }
+
+
+def event_payload(document: Document, event: DocumentEvent) -> dict[str, Any]:
+    """What a webhook receives about one state change."""
+    view = event_view(event)
+    return {
+        "type": EVENT_TYPE,
+        "event_id": view.pop("id"),
+        **view,
         "document": {
             "external_id": str(document.external_id),
             "tipo_documento": document.tipo_documento,
